@@ -1,0 +1,38 @@
+namespace Supporter.Inventory;
+
+/// <summary>Outcome of confirming or releasing a hold.</summary>
+[GenerateSerializer, Immutable, Alias("inventory.hold-result")]
+public sealed record HoldResult(
+    [property: Id(0)] HoldOutcome Outcome,
+    [property: Id(1)] HoldView? Hold);
+
+[GenerateSerializer, Alias("inventory.hold-outcome")]
+public enum HoldOutcome
+{
+    /// <summary>The hold is now confirmed (or released), or already was: retries see this too.</summary>
+    Done = 0,
+    NotFound = 1,
+    /// <summary>The hold ran out before it was confirmed; its tickets went back to the pool.</summary>
+    Expired = 2,
+    /// <summary>Confirm of a released hold, or release of a confirmed one.</summary>
+    Conflict = 3,
+}
+
+[GenerateSerializer, Alias("inventory.hold-status")]
+public enum HoldStatus
+{
+    Held = 0,
+    Confirmed = 1,
+    Released = 2,
+    Expired = 3,
+}
+
+/// <summary>A hold as the pool stores it.</summary>
+[GenerateSerializer, Immutable, Alias("inventory.hold-view")]
+public sealed record HoldView(
+    [property: Id(0)] Guid HoldId,
+    [property: Id(1)] string RequestId,
+    [property: Id(2)] string SupporterId,
+    [property: Id(3)] int Quantity,
+    [property: Id(4)] DateTimeOffset ExpiresAt,
+    [property: Id(5)] HoldStatus Status);

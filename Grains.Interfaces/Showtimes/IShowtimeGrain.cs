@@ -1,0 +1,22 @@
+using Supporter.Inventory;
+
+namespace Supporter.Showtimes;
+
+/// <summary>
+/// One performance of an event at a venue: its capacity and how it is split into ticket types. It owns the
+/// definition and sets up one <see cref="IInventoryPoolGrain"/> per ticket type; the pools do the selling.
+/// </summary>
+public interface IShowtimeGrain : IGrainWithGuidKey
+{
+    /// <summary>
+    /// Creates the showtime. Sending the same definition again answers <see cref="CreateOutcome.AlreadyExists"/>;
+    /// a different one for an existing showtime is a <see cref="CreateOutcome.Conflict"/>.
+    /// </summary>
+    Task<CreateShowtimeResult> Create(ShowtimeDefinition definition);
+
+    /// <summary>The definition, or null if the showtime does not exist.</summary>
+    Task<ShowtimeDefinition?> GetDefinition();
+
+    /// <summary>Capacity, held, sold and remaining per ticket type, or null if the showtime does not exist.</summary>
+    Task<Availability?> GetAvailability();
+}

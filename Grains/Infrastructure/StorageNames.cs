@@ -1,0 +1,11 @@
+namespace Supporter.Grains.Infrastructure;
+
+/// <summary>Names of the storage providers the silo registers.</summary>
+public static class StorageNames
+{
+    /// <summary>Grain state of the domain (PostgreSQL, or memory in the explicit in-memory mode).</summary>
+    public const string Domain = "domain";
+
+    /// <summary>Stream subscriptions; durable so live feeds survive a silo's death.</summary>
+    public const string PubSub = "PubSubStore";
+}

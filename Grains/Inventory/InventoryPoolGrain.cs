@@ -1,0 +1,267 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Streams;
+using Supporter.Grains.Infrastructure;
+using Supporter.Inventory;
+
+namespace Supporter.Grains.Inventory;
+
+/// <summary>
+/// Sells one ticket type of one showtime without locks. The grain is reentrant only so that many requests can
+/// wait on the same durable write: every method decides in one synchronous stretch (check and act with no await
+/// between them), then awaits <see cref="GroupCommit"/>. Holds expire lazily on every decision (so capacity comes
+/// back on the exact second, whatever timers do), by a timer while active, and by a durable reminder otherwise.
+/// </summary>
+[Reentrant]
+public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRemindable
+{
+    internal const string ExpiryReminderName = "hold-expiry";
+
+    private readonly IPersistentState<InventoryPoolState> _stored;
+    private readonly DomainClock _clock;
+    private readonly InventoryOptions _options;
+    private readonly ILogger<InventoryPoolGrain> _logger;
+    private readonly GroupCommit _commit;
+
+    // Indexes over the stored holds, rebuilt on activation and never stored.
+    private readonly Dictionary<string, Guid> _holdsByRequest = new(StringComparer.Ordinal);
+    private readonly PriorityQueue<Guid, DateTimeOffset> _expiries = new();
+    private readonly PriorityQueue<Guid, DateTimeOffset> _forgets = new();
+    private readonly AnswerCache _answers;
+
+    private IGrainTimer? _expiryTimer;
+    private DateTimeOffset _expiryTimerDue;
+    private bool _reminderRegistered;
+    private FiguresPublisher? _feed;
+
+    public InventoryPoolGrain(
+        [PersistentState("pool", StorageNames.Domain)] IPersistentState<InventoryPoolState> stored,
+        DomainClock clock,
+        IOptions<InventoryOptions> options,
+        ILogger<InventoryPoolGrain> logger)
+    {
+        _stored = stored;
+        _clock = clock;
+        _options = options.Value;
+        _logger = logger;
+        _answers = new AnswerCache(_options.AnswerCacheSize);
+        _commit = new GroupCommit(WriteSnapshotAsync, OnWriteFailed, OnWriteLanded);
+    }
+
+    private InventoryPoolState State
+    {
+        get => _stored.State;
+        set => _stored.State = value;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var hold in State.Holds.Values)
+        {
+            _holdsByRequest[hold.RequestId] = hold.HoldId;
+            if (hold.Status == HoldStatus.Held)
+                _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
+            else
+                _forgets.Enqueue(hold.HoldId, (hold.ResolvedAt ?? hold.ExpiresAt) + _options.ResolvedHoldRetention);
+        }
+        var held = State.Holds.Values.Where(h => h.Status == HoldStatus.Held).Sum(h => h.Quantity);
+        if (held != State.Held)
+            throw new InvalidOperationException($"Stored pool {this.GetPrimaryKeyString()} counts {State.Held} held but its holds add up to {held}.");
+
+        if (State.Settings is { } settings)
+            _feed = new FiguresPublisher(this.GetStreamProvider(CapacityFeed.StreamProvider).GetStream<PoolFigures>(CapacityFeed.StreamFor(settings.ShowtimeId)), _logger);
+        if (State.Held > 0)
+            _reminderRegistered = await this.GetReminder(ExpiryReminderName) is not null;
+        ArmExpiryTimer();
+    }
+
+    public async Task<ConfigureResult> Configure(PoolSettings settings)
+    {
+        _commit.ThrowIfBroken();
+        var key = this.GetPrimaryKeyString();
+        if (PoolKey.Format(settings.ShowtimeId, settings.TicketTypeCode) != key)
+            return new ConfigureResult(false, $"Settings for {settings.ShowtimeId}/{settings.TicketTypeCode} sent to pool {key}.");
+        if (settings.Allocation < State.Held + State.Sold)
+            return new ConfigureResult(false, $"{State.Held + State.Sold} tickets are already held or sold; the allocation cannot go below that.");
+        if (settings == State.Settings)
+        {
+            await _commit.WhenDurable();
+            return new ConfigureResult(true, null);
+        }
+        State = State with { Settings = settings, Revision = State.Revision + 1 };
+        _feed ??= new FiguresPublisher(this.GetStreamProvider(CapacityFeed.StreamProvider).GetStream<PoolFigures>(CapacityFeed.StreamFor(settings.ShowtimeId)), _logger);
+        await _commit.Commit();
+        return new ConfigureResult(true, null);
+    }
+
+    public async Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity)
+    {
+        _commit.ThrowIfBroken();
+        if (State.Settings is not { } settings)
+            return new Rejected(RejectReason.UnknownPool, "No such showtime or ticket type.");
+        if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > RequestLimits.MaxIdLength)
+            return new Rejected(RejectReason.InvalidRequest, $"A request id of 1 to {RequestLimits.MaxIdLength} characters is required.");
+        if (string.IsNullOrWhiteSpace(supporterId) || supporterId.Length > RequestLimits.MaxIdLength)
+            return new Rejected(RejectReason.InvalidRequest, $"A supporter id of 1 to {RequestLimits.MaxIdLength} characters is required.");
+
+        var now = _clock.UtcNow;
+        var swept = Sweep(now);
+
+        if (_holdsByRequest.TryGetValue(requestId, out var earlierHoldId))
+        {
+            var earlier = State.Holds[earlierHoldId];
+            if (earlier.SupporterId != supporterId || earlier.Quantity != quantity)
+                return RequestIdReused(requestId);
+            await (swept ? _commit.Commit() : _commit.WhenDurable());
+            return new Reserved(earlier.HoldId, earlier.ExpiresAt, earlier.Quantity);
+        }
+        if (_answers.TryGet(requestId, out var answer))
+        {
+            return answer.SupporterId == supporterId && answer.Quantity == quantity ? answer.Result : RequestIdReused(requestId);
+        }
+        if (quantity < 1 || quantity > settings.MaxPerOrder)
+            return new Rejected(RejectReason.InvalidQuantity, $"Between 1 and {settings.MaxPerOrder} tickets can be held at once.");
+
+        if (quantity > State.Remaining)
+        {
+            var soldOut = new SoldOut(State.Remaining);
+            _answers.Add(requestId, supporterId, quantity, soldOut);
+            if (swept)
+                await _commit.Commit();
+            return soldOut;
+        }
+
+        var hold = new StoredHold(Guid.NewGuid(), requestId, supporterId, quantity, now + settings.HoldDuration, HoldStatus.Held, ResolvedAt: null);
+        State = State with
+        {
+            Holds = State.Holds.Add(hold.HoldId, hold),
+            Held = State.Held + quantity,
+            Revision = State.Revision + 1,
+        };
+        _holdsByRequest[requestId] = hold.HoldId;
+        _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
+        ArmExpiryTimer();
+
+        await _commit.Commit();
+        await EnsureExpiryReminderAsync();
+        return new Reserved(hold.HoldId, hold.ExpiresAt, hold.Quantity);
+    }
+
+    public async Task<HoldResult> Confirm(Guid holdId)
+    {
+        _commit.ThrowIfBroken();
+        var swept = Sweep(_clock.UtcNow);
+        if (!State.Holds.TryGetValue(holdId, out var hold))
+            return await Answer(HoldOutcome.NotFound, null, swept);
+        switch (hold.Status)
+        {
+            case HoldStatus.Held:
+                var confirmed = Resolve(hold, HoldStatus.Confirmed, soldDelta: hold.Quantity);
+                await _commit.Commit();
+                return new HoldResult(HoldOutcome.Done, confirmed.ToView());
+            case HoldStatus.Confirmed:
+                return await Answer(HoldOutcome.Done, hold, swept);
+            case HoldStatus.Expired:
+                return await Answer(HoldOutcome.Expired, hold, swept);
+            default:
+                return await Answer(HoldOutcome.Conflict, hold, swept);
+        }
+    }
+
+    public async Task<HoldResult> Release(Guid holdId)
+    {
+        _commit.ThrowIfBroken();
+        var swept = Sweep(_clock.UtcNow);
+        if (!State.Holds.TryGetValue(holdId, out var hold))
+            return await Answer(HoldOutcome.NotFound, null, swept);
+        switch (hold.Status)
+        {
+            case HoldStatus.Held:
+                var released = Resolve(hold, HoldStatus.Released, soldDelta: 0);
+                await _commit.Commit();
+                return new HoldResult(HoldOutcome.Done, released.ToView());
+            case HoldStatus.Released or HoldStatus.Expired:
+                // Either way the tickets are back in the pool, which is what the caller asked for.
+                return await Answer(HoldOutcome.Done, hold, swept);
+            default:
+                return await Answer(HoldOutcome.Conflict, hold, swept);
+        }
+    }
+
+    public async Task<PoolFigures> GetFigures()
+    {
+        _commit.ThrowIfBroken();
+        var swept = Sweep(_clock.UtcNow);
+        var snapshot = State;
+        await (swept ? _commit.Commit() : _commit.WhenDurable());
+        return ToFigures(snapshot);
+    }
+
+    public async Task<HoldView?> GetHold(Guid holdId)
+    {
+        _commit.ThrowIfBroken();
+        var swept = Sweep(_clock.UtcNow);
+        var hold = State.Holds.GetValueOrDefault(holdId);
+        await (swept ? _commit.Commit() : _commit.WhenDurable());
+        return hold?.ToView();
+    }
+
+    /// <summary>Answers about a hold only once what the answer describes is stored.</summary>
+    private async Task<HoldResult> Answer(HoldOutcome outcome, StoredHold? hold, bool swept)
+    {
+        await (swept ? _commit.Commit() : _commit.WhenDurable());
+        return new HoldResult(outcome, hold?.ToView());
+    }
+
+    private StoredHold Resolve(StoredHold hold, HoldStatus status, int soldDelta)
+    {
+        var now = _clock.UtcNow;
+        var resolved = hold with { Status = status, ResolvedAt = now };
+        State = State with
+        {
+            Holds = State.Holds.SetItem(hold.HoldId, resolved),
+            Held = State.Held - hold.Quantity,
+            Sold = State.Sold + soldDelta,
+            Revision = State.Revision + 1,
+        };
+        _forgets.Enqueue(hold.HoldId, now + _options.ResolvedHoldRetention);
+        return resolved;
+    }
+
+    /// <summary>
+    /// Expires holds whose time has come and forgets resolved holds past retention. Synchronous, so it is part of
+    /// the decision that calls it. Returns whether the state changed.
+    /// </summary>
+    private bool Sweep(DateTimeOffset now)
+    {
+        var changed = false;
+        while (_expiries.TryPeek(out var holdId, out var expiresAt) && expiresAt <= now)
+        {
+            _expiries.Dequeue();
+            if (State.Holds.TryGetValue(holdId, out var hold) && hold.Status == HoldStatus.Held)
+            {
+                Resolve(hold, HoldStatus.Expired, soldDelta: 0);
+                changed = true;
+            }
+        }
+        while (_forgets.TryPeek(out var holdId, out var forgetAt) && forgetAt <= now)
+        {
+            _forgets.Dequeue();
+            if (State.Holds.TryGetValue(holdId, out var hold) && hold.Status != HoldStatus.Held)
+            {
+                State = State with { Holds = State.Holds.Remove(holdId), Revision = State.Revision + 1 };
+                _holdsByRequest.Remove(hold.RequestId);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    private Rejected RequestIdReused(string requestId) =>
+        new(RejectReason.RequestIdReused, $"Request id '{requestId}' was already used for a different request.");
+
+    private PoolFigures ToFigures(InventoryPoolState state) =>
+        new(state.Settings?.ShowtimeId ?? Guid.Empty, state.Settings?.TicketTypeCode ?? "",
+            state.Settings?.Allocation ?? 0, state.Held, state.Sold, state.Revision, _clock.UtcNow);
+}
