@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Supporter.Api.Infrastructure;
+
+/// <summary>
+/// A grain that could not store its state answers with <see cref="StateUnavailableException"/>, and a silo may not
+/// answer in time while the cluster fails over. Either way the caller does not know the outcome, and a retry with
+/// the same request id takes effect at most once: that is a 503 with Retry-After, not a 500.
+/// </summary>
+internal sealed class StateUnavailableHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not (StateUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException))
+            return false;
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.Headers.RetryAfter = "1";
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = 503, Type = "/problems/try-again", Title = "Try again",
+                Detail = "The request could not be confirmed. Retry it with the same request id: it takes effect at most once.",
+            },
+        });
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Supporter.Api.Infrastructure;
+using Supporter.Showtimes;
+
+namespace Supporter.Api.Showtimes;
+
+public static class ShowtimesApi
+{
+    public static IEndpointRouteBuilder MapShowtimesApi(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin/showtimes").WithTags("Showtimes (admin)").RequireAuthorization(Roles.Admin);
+        admin.MapPut("/{showtimeId}", CreateShowtime)
+            .WithName("CreateShowtime")
+            .WithSummary("Create a showtime with its ticket types (idempotent: the same definition again is 200).");
+
+        var open = app.MapGroup("/api/showtimes").WithTags("Showtimes");
+        open.MapGet("/{showtimeId}", GetShowtime).WithName("GetShowtime").WithSummary("A showtime's definition.");
+        open.MapGet("/{showtimeId}/availability", GetAvailability)
+            .WithName("GetAvailability")
+            .WithSummary("Capacity, held, sold and remaining per ticket type.");
+        return app;
+    }
+
+    public static async Task<Results<Created<ShowtimeResponse>, Ok<ShowtimeResponse>, ValidationProblem, ProblemHttpResult>> CreateShowtime(
+        string showtimeId, CreateShowtimeRequest request, IClusterClient cluster)
+    {
+        if (!Ids.TryParse(showtimeId, out var id))
+            return Ids.Malformed(nameof(showtimeId));
+        var definition = request.ToDefinition();
+        var errors = definition.Validate();
+        if (errors.Count > 0)
+            return Problems.Invalid(errors.ToDictionary());
+
+        var result = await cluster.GetGrain<IShowtimeGrain>(id).Create(definition);
+        var body = ShowtimeResponse.From(id, definition);
+        return result.Outcome switch
+        {
+            CreateOutcome.Created => TypedResults.Created($"/api/showtimes/{id}", body),
+            CreateOutcome.AlreadyExists => TypedResults.Ok(body),
+            CreateOutcome.Conflict => Problems.Conflict("showtime-exists", "Showtime exists", $"Showtime {id} already exists with a different definition."),
+            _ => Problems.Invalid(result.Errors!.ToDictionary()),
+        };
+    }
+
+    public static async Task<Results<Ok<ShowtimeResponse>, ValidationProblem, ProblemHttpResult>> GetShowtime(string showtimeId, IClusterClient cluster)
+    {
+        if (!Ids.TryParse(showtimeId, out var id))
+            return Ids.Malformed(nameof(showtimeId));
+        var definition = await cluster.GetGrain<IShowtimeGrain>(id).GetDefinition();
+        return definition is null ? Problems.NotFound($"There is no showtime {id}.") : TypedResults.Ok(ShowtimeResponse.From(id, definition));
+    }
+
+    public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> GetAvailability(string showtimeId, IClusterClient cluster)
+    {
+        if (!Ids.TryParse(showtimeId, out var id))
+            return Ids.Malformed(nameof(showtimeId));
+        var availability = await cluster.GetGrain<IShowtimeGrain>(id).GetAvailability();
+        return availability is null ? Problems.NotFound($"There is no showtime {id}.") : TypedResults.Ok(AvailabilityResponse.From(availability));
+    }
+}
+
+public sealed record CreateShowtimeRequest(
+    string? Title,
+    DateTimeOffset StartsAt,
+    int Capacity,
+    int? HoldSeconds,
+    Guid? EventId,
+    IReadOnlyList<TicketTypeRequest>? TicketTypes)
+{
+    public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(10);
+
+    public ShowtimeDefinition ToDefinition() => new(
+        Title ?? "",
+        StartsAt,
+        Capacity,
+        (TicketTypes ?? []).Select(t => new TicketTypeDefinition(t.Code ?? "", t.Name ?? "", t.Allocation, t.MaxPerOrder)).ToImmutableArray(),
+        HoldSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultHold,
+        EventId);
+}
+
+public sealed record TicketTypeRequest(string? Code, string? Name, int Allocation, int MaxPerOrder);
+
+public sealed record ShowtimeResponse(Guid Id, string Title, DateTimeOffset StartsAt, int Capacity, int HoldSeconds, Guid? EventId, IReadOnlyList<TicketTypeRequest> TicketTypes)
+{
+    public static ShowtimeResponse From(Guid id, ShowtimeDefinition d) => new(
+        id, d.Title, d.StartsAt, d.Capacity, (int)d.HoldDuration.TotalSeconds, d.EventId,
+        [.. d.TicketTypes.Select(t => new TicketTypeRequest(t.Code, t.Name, t.Allocation, t.MaxPerOrder))]);
+}
+
+public sealed record AvailabilityResponse(Guid ShowtimeId, int Capacity, IReadOnlyList<TicketTypeAvailability> TicketTypes)
+{
+    public static AvailabilityResponse From(Availability a) => new(
+        a.ShowtimeId, a.Capacity,
+        [.. a.TicketTypes.Select(f => new TicketTypeAvailability(f.TicketTypeCode, f.Allocation, f.Held, f.Sold, f.Remaining))]);
+}
+
+public sealed record TicketTypeAvailability(string Code, int Capacity, int Held, int Sold, int Remaining);

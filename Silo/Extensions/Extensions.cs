@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Supporter.Silo.Hosting;
+
+namespace Supporter.Silo.Extensions;
+
+public static class Extensions
+{
+    /// <summary>Reads the settings, fails fast on what is missing, and configures the silo for the chosen mode.</summary>
+    public static WebApplicationBuilder AddSupporterSilo(this WebApplicationBuilder builder)
+    {
+        var cluster = BindValidated<ClusterSettings>(builder, ClusterSettings.Section);
+        var database = BindValidated<DatabaseSettings>(builder, DatabaseSettings.Section);
+
+        if (cluster.InMemory)
+        {
+            AnnounceInMemoryMode(cluster);
+            builder.UseOrleans(silo => silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+                .UseSupporterInMemory());
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(database.ConnectionString))
+                throw new OptionsValidationException(DatabaseSettings.Section, typeof(DatabaseSettings),
+                    ["Database:ConnectionString is required. Start PostgreSQL with deploy/postgres.sh, or run explicitly in memory with --Cluster:InMemory=true."]);
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(database.ConnectionString);
+            dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = database.MaxPoolSize;
+            var dataSource = dataSourceBuilder.Build();
+            builder.Services.AddSingleton(dataSource);
+            builder.Services.AddSingleton(database);
+            // Registered before Orleans so that it completes before the silo joins the cluster.
+            builder.Services.AddHostedService<DatabaseStartup>();
+            builder.UseOrleans(silo => silo.UseSupporterEndpoints(cluster).UseSupporterPostgres(dataSource));
+        }
+
+        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
+        return builder;
+    }
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        // Liveness: the process answers. Readiness: it is a cluster member that can reach its database.
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    private static T BindValidated<T>(WebApplicationBuilder builder, string section) where T : class, new()
+    {
+        builder.Services.AddOptions<T>().BindConfiguration(section).ValidateDataAnnotations().ValidateOnStart();
+        var settings = builder.Configuration.GetSection(section).Get<T>() ?? new T();
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(settings, new(settings), results, validateAllProperties: true))
+            throw new OptionsValidationException(section, typeof(T), results.Select(r => $"{section}: {r.ErrorMessage}"));
+        return settings;
+    }
+
+    private static void AnnounceInMemoryMode(ClusterSettings cluster)
+    {
+        var line = new string('!', 78);
+        Console.Error.WriteLine($"""
+            {line}
+            IN-MEMORY MODE: localhost clustering and memory storage on gateway port {cluster.GatewayPort}.
+            NOTHING THIS SILO STORES SURVIVES A RESTART. No second silo can join. For a quick look only.
+            {line}
+            """);
+    }
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Supporter.Silo.Hosting;
+
+/// <summary>Section "Cluster": which cluster this silo joins and where it listens.</summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Cluster";
+
+    [Required] public string ClusterId { get; set; } = "supporter-local";
+    [Required] public string ServiceId { get; set; } = "supporter";
+    /// <summary>Localhost clustering and memory storage: nothing survives a restart. Never the default.</summary>
+    public bool InMemory { get; set; }
+    [Range(1, 65535)] public int SiloPort { get; set; } = 11111;
+    [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+    /// <summary>The address other silos and clients use to reach this one.</summary>
+    [Required] public string AdvertisedAddress { get; set; } = "127.0.0.1";
+}
+
+/// <summary>Section "Database": the PostgreSQL every silo shares.</summary>
+public sealed class DatabaseSettings
+{
+    public const string Section = "Database";
+
+    public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// Connections this process may open. Every silo and client has its own pool, and their sum must stay below
+    /// the server's max_connections (checked at start-up).
+    /// </summary>
+    [Range(2, 1000)] public int MaxPoolSize { get; set; } = 40;
+
+    /// <summary>Apply pending schema migrations before the silo starts (safe with several silos starting at once).</summary>
+    public bool MigrateOnStartup { get; set; } = true;
+}

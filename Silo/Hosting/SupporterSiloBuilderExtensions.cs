@@ -1,0 +1,63 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Storage;
+using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Inventory;
+using Supporter.Grains.Showtimes;
+using Supporter.Inventory;
+
+namespace Supporter.Silo.Hosting;
+
+/// <summary>
+/// Everything that makes an Orleans silo a Supporter silo. Shared by the Silo host and the test clusters, so
+/// tests run the production wiring.
+/// </summary>
+public static class SupporterSiloBuilderExtensions
+{
+    public const string Invariant = "Npgsql";
+
+    /// <summary>Clustering, storage, reminders and streams on PostgreSQL through one sized connection pool.</summary>
+    public static ISiloBuilder UseSupporterPostgres(this ISiloBuilder silo, NpgsqlDataSource dataSource)
+    {
+        silo.Services.TryAddSingleton(dataSource);
+        silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.AddAdoNetGrainStorage(StorageNames.Domain, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
+        return silo.AddSupporterDomain();
+    }
+
+    /// <summary>The explicit in-memory mode: one process, nothing durable.</summary>
+    public static ISiloBuilder UseSupporterInMemory(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(StorageNames.Domain);
+        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        silo.UseInMemoryReminderService();
+        silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
+        return silo.AddSupporterDomain();
+    }
+
+    /// <summary>Grain services, streams and serialization common to both modes.</summary>
+    public static ISiloBuilder AddSupporterDomain(this ISiloBuilder silo)
+    {
+        silo.AddMemoryStreams(CapacityFeed.StreamProvider);
+        silo.Services.TryAddSingleton(DomainClock.System);
+        silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
+        // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
+        // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)
+            .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        return silo;
+    }
+
+    /// <summary>Endpoints and identity of this silo.</summary>
+    public static ISiloBuilder UseSupporterEndpoints(this ISiloBuilder silo, ClusterSettings cluster)
+    {
+        silo.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
+        silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false);
+        return silo;
+    }
+}

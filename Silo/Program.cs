@@ -1,0 +1,17 @@
+using Supporter.Silo.Extensions;
+
+namespace Supporter.Silo;
+
+/// <summary>Entry point; a named class so tests can host each process with WebApplicationFactory.</summary>
+public sealed class Program
+{
+    public static void Main(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddSupporterSilo();
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.Run();
+    }
+}
