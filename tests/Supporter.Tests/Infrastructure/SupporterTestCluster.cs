@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.TestingHost;
+using Supporter.Grains.Infrastructure;
+using Supporter.Inventory;
+using Supporter.Silo.Hosting;
+
+namespace Supporter.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process cluster wired exactly like production (PostgreSQL clustering, storage, reminders; TCP between
+/// silos and to clients), with a fake business clock. Each instance has its own cluster and service id unless
+/// told otherwise, so reminders and membership of other tests never mix with it.
+/// </summary>
+public sealed class SupporterTestCluster : IAsyncDisposable
+{
+    private SupporterTestCluster(TestCluster cluster, FakeTimeProvider clock, string connectionString)
+    {
+        Cluster = cluster;
+        Clock = clock;
+        ConnectionString = connectionString;
+    }
+
+    public TestCluster Cluster { get; }
+    public FakeTimeProvider Clock { get; }
+    public string ConnectionString { get; }
+    public IClusterClient Client => Cluster.Client;
+    public string ClusterId => Cluster.Options.ClusterId;
+    public string ServiceId => Cluster.Options.ServiceId;
+
+    /// <param name="silos">How many silos to start.</param>
+    /// <param name="serviceId">Pass the id of an earlier cluster to see its stored state (a restart).</param>
+    public static async Task<SupporterTestCluster> StartAsync(short silos = 1, string? serviceId = null)
+    {
+        var connectionString = await TestDatabase.ConnectionStringAsync();
+        var (clockId, fakeClock) = TestClocks.Create();
+
+        var builder = new TestClusterBuilder(silos);
+        builder.Options.ClusterId = $"test-{Guid.NewGuid():N}";
+        builder.Options.ServiceId = serviceId ?? $"tests-{Guid.NewGuid():N}";
+        builder.Options.UseTestClusterMembership = false;
+        builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Test:ConnectionString"] = connectionString,
+            ["Test:ClockId"] = clockId,
+            // Production wakes idle pools every minute; tests should not wait that long.
+            ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
+        }));
+        builder.AddSiloBuilderConfigurator<PostgresSilo>();
+        builder.AddClientBuilderConfigurator<PostgresClient>();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new SupporterTestCluster(cluster, fakeClock, connectionString);
+    }
+
+    public T Grain<T>(string key) where T : IGrainWithStringKey => Client.GetGrain<T>(key);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    private sealed class PostgresSilo : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(silo.Configuration["Test:ConnectionString"]);
+            dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = 20;
+            silo.UseSupporterPostgres(dataSourceBuilder.Build());
+            silo.Services.AddSingleton(new DomainClock(TestClocks.Get(silo.Configuration["Test:ClockId"]!)));
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private sealed class PostgresClient : IClientBuilderConfigurator
+    {
+        public void Configure(IConfiguration configuration, IClientBuilder client)
+        {
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(configuration["Test:ConnectionString"]);
+            dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = 5;
+            client.UseAdoNetClustering(o => { o.Invariant = SupporterSiloBuilderExtensions.Invariant; o.DataSource = dataSourceBuilder.Build(); });
+            client.AddMemoryStreams(CapacityFeed.StreamProvider);
+        }
+    }
+}

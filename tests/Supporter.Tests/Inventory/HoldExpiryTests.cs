@@ -1,0 +1,84 @@
+using Orleans.Streams;
+using Supporter.Inventory;
+using Supporter.Tests.Infrastructure;
+
+namespace Supporter.Tests.Inventory;
+
+[Collection(ClusterCollection.Name)]
+public sealed class HoldExpiryTests(ClusterFixture fixture)
+{
+    private static readonly TimeSpan HoldDuration = TimeSpan.FromMinutes(10);
+    private SupporterTestCluster Cluster => fixture.Cluster;
+
+    [Fact]
+    public async Task An_expired_hold_returns_its_tickets_and_cannot_be_confirmed()
+    {
+        var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(capacity: 3, ga: 3, hold: HoldDuration));
+        var hold = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 3));
+        Assert.IsType<SoldOut>(await pool.TryReserve("b", "fan-b", 1));
+
+        Cluster.Clock.SetUtcNow(hold.ExpiresAt);
+
+        Assert.Equal((0, 3), await HeldAndRemaining(pool));
+        var confirm = await pool.Confirm(hold.HoldId);
+        Assert.Equal(HoldOutcome.Expired, confirm.Outcome);
+        Assert.Equal(HoldStatus.Expired, confirm.Hold!.Status);
+        Assert.IsType<Reserved>(await pool.TryReserve("c", "fan-c", 3));
+    }
+
+    [Fact]
+    public async Task A_hold_is_still_live_one_tick_before_it_expires()
+    {
+        var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(hold: HoldDuration));
+        var hold = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 2));
+
+        Cluster.Clock.SetUtcNow(hold.ExpiresAt.AddTicks(-1));
+
+        Assert.Equal(HoldOutcome.Done, (await pool.Confirm(hold.HoldId)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_confirmed_hold_does_not_expire()
+    {
+        var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(hold: HoldDuration));
+        var hold = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 2));
+        await pool.Confirm(hold.HoldId);
+
+        Cluster.Clock.Advance(HoldDuration * 3);
+
+        var figures = await pool.GetFigures();
+        Assert.Equal((0, 2, 98), (figures.Held, figures.Sold, figures.Remaining));
+        Assert.Equal(HoldStatus.Confirmed, (await pool.GetHold(hold.HoldId))!.Status);
+    }
+
+    [Fact]
+    public async Task Holds_of_a_deactivated_pool_expire_when_its_reminder_wakes_it()
+    {
+        var (showtimeId, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(hold: HoldDuration));
+        var hold = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 4));
+        var returned = new TaskCompletionSource<PoolFigures>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = await Cluster.Client.GetStreamProvider(CapacityFeed.StreamProvider)
+            .GetStream<PoolFigures>(CapacityFeed.StreamFor(showtimeId))
+            .SubscribeAsync((figures, _) =>
+            {
+                if (figures.TicketTypeCode == "GA" && figures.Held == 0)
+                    returned.TrySetResult(figures);
+                return Task.CompletedTask;
+            });
+
+        await Cluster.Cluster.DeactivateAsync(pool);
+        Cluster.Clock.SetUtcNow(hold.ExpiresAt);
+
+        // Nobody calls the pool: only its durable reminder can wake it to expire the hold and publish.
+        var figures = await returned.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.Equal(100, figures.Remaining);
+        await subscription.UnsubscribeAsync();
+        Assert.Equal(HoldStatus.Expired, (await pool.GetHold(hold.HoldId))!.Status);
+    }
+
+    private static async Task<(int Held, int Remaining)> HeldAndRemaining(IInventoryPoolGrain pool)
+    {
+        var figures = await pool.GetFigures();
+        return (figures.Held, figures.Remaining);
+    }
+}
