@@ -15,8 +15,10 @@ namespace Supporter.Grains.Infrastructure;
 /// reloads from storage. Idempotency keys make the callers' retries safe.
 /// </para>
 /// </summary>
-public sealed class GroupCommit(Func<Task> write, Action<Exception> onFailure, Action? onCommitted = null)
+public sealed class GroupCommit(Func<Task> write, Action<Exception> onFailure, Action? onCommitted = null, CommitMode mode = CommitMode.Group)
 {
+    // In group mode at most one batch waits; in per-decision mode each decision waits for a write of its own.
+    private readonly Queue<TaskCompletionSource> _waiting = new();
     private TaskCompletionSource? _nextBatch;
     private TaskCompletionSource? _inFlightBatch;
     private Exception? _failure;
@@ -41,7 +43,12 @@ public sealed class GroupCommit(Func<Task> write, Action<Exception> onFailure, A
     public Task Commit()
     {
         ThrowIfBroken();
-        var batch = _nextBatch ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_nextBatch is null || mode == CommitMode.WritePerDecision)
+        {
+            _nextBatch = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting.Enqueue(_nextBatch);
+        }
+        var batch = _nextBatch;
         if (_inFlightBatch is null)
             _ = WriteBatchesAsync();
         return batch.Task;
@@ -56,9 +63,10 @@ public sealed class GroupCommit(Func<Task> write, Action<Exception> onFailure, A
 
     private async Task WriteBatchesAsync()
     {
-        while (_nextBatch is { } batch)
+        while (_waiting.TryDequeue(out var batch))
         {
-            _nextBatch = null;
+            if (_waiting.Count == 0)
+                _nextBatch = null;
             _inFlightBatch = batch;
             try
             {
@@ -68,12 +76,12 @@ public sealed class GroupCommit(Func<Task> write, Action<Exception> onFailure, A
             {
                 _failure = exception;
                 _inFlightBatch = null;
-                var dependent = _nextBatch;
                 _nextBatch = null;
                 // The cause stays in the silo's log (onFailure): storage exceptions need not be serializable to callers.
                 var failed = new StateUnavailableException("The write covering this request failed; nothing of it is reported as done.");
                 batch.TrySetException(failed);
-                dependent?.TrySetException(failed);
+                while (_waiting.TryDequeue(out var dependent))
+                    dependent.TrySetException(failed);
                 onFailure(exception);
                 return;
             }
@@ -83,4 +91,15 @@ public sealed class GroupCommit(Func<Task> write, Action<Exception> onFailure, A
             onCommitted?.Invoke();
         }
     }
+}
+
+public enum CommitMode
+{
+    /// <summary>Everything decided during a write shares the next write.</summary>
+    Group = 0,
+    /// <summary>
+    /// One write per decision, still one at a time: the classic durable-write-per-request baseline, kept so the
+    /// benchmark can measure what group commit buys on the same grain.
+    /// </summary>
+    WritePerDecision = 1,
 }

@@ -15,6 +15,9 @@ public sealed class InventoryOptions
     /// </summary>
     public TimeSpan ExpiryReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Group commit (the default) or one write per decision (a baseline for measurements).</summary>
+    public Infrastructure.CommitMode CommitMode { get; set; } = Infrastructure.CommitMode.Group;
+
     /// <summary>How many sold-out or rejected answers per pool are remembered for retries (they change nothing).</summary>
     public int AnswerCacheSize { get; set; } = 50_000;
 }

@@ -46,7 +46,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         _options = options.Value;
         _logger = logger;
         _answers = new AnswerCache(_options.AnswerCacheSize);
-        _commit = new GroupCommit(WriteSnapshotAsync, OnWriteFailed, OnWriteLanded);
+        _commit = new GroupCommit(WriteSnapshotAsync, OnWriteFailed, OnWriteLanded, _options.CommitMode);
     }
 
     private InventoryPoolState State

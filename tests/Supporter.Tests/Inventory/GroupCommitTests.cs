@@ -68,6 +68,27 @@ public sealed class GroupCommitTests
         Assert.True(_commit.WhenDurable().IsCompleted);
     }
 
+    [Fact]
+    public async Task The_per_decision_baseline_writes_once_per_decision_one_at_a_time()
+    {
+        var commit = new GroupCommit(() =>
+        {
+            var write = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _writes.Add(write);
+            return write.Task;
+        }, _failures.Add, mode: CommitMode.WritePerDecision);
+        var decisions = Enumerable.Range(0, 3).Select(_ => commit.Commit()).ToList();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await WaitForWrites(i + 1);
+            Assert.False(decisions[i].IsCompleted);
+            _writes[i].SetResult();
+            await decisions[i];
+        }
+        Assert.Equal(3, commit.WritesCompleted);
+    }
+
     private async Task WaitForWrites(int count)
     {
         // The next write starts in the continuation of the previous one; yield until it has.
