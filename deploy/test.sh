@@ -1,15 +1,32 @@
 #!/usr/bin/env bash
 # Runs every test against a real, project-local PostgreSQL: starts it if needed, gives the run a fresh database,
-# then runs the whole solution's tests. Extra arguments go to `dotnet test` (e.g. --filter Holds).
+# then builds and tests the whole solution. Extra arguments go to `dotnet test` (e.g. --filter Holds).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 deploy/postgres.sh start >/dev/null
 database="supporter_test"
-# A fresh database per run: tests use unique keys, but stale rows from an older schema would only confuse.
+# A fresh database per run: tests use unique keys, but rows from an older schema would only confuse.
 deploy/postgres.sh psql -d postgres -v ON_ERROR_STOP=1 -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null
-export SUPPORTER_TEST_DATABASE="$(deploy/postgres.sh createdb "$database")"
+SUPPORTER_TEST_DATABASE="$(deploy/postgres.sh createdb "$database")"
+export SUPPORTER_TEST_DATABASE
 
+results="$repo/.local/test-results"
+rm -rf "$results"
 dotnet build Supporter.Orleans.sln -c Release -nologo -clp:ErrorsOnly
-dotnet test Supporter.Orleans.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@"
+status=0
+dotnet test Supporter.Orleans.sln -c Release --no-build -nologo \
+  --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=run" --results-directory "$results" "$@" || status=$?
+
+# One plain summary line over every test project.
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx")
+  passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+  failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+  skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")))
+done
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

@@ -1,0 +1,119 @@
+using Xunit.Abstractions;
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Configuration;
+using Supporter.Inventory;
+using Supporter.Tests.Infrastructure;
+
+namespace Supporter.Tests.Cluster;
+
+/// <summary>Two real silo processes sharing the PostgreSQL membership table; one is killed mid-sale.</summary>
+public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Capacity = 300;
+    private readonly string _clusterId = $"failover-{Guid.NewGuid():N}";
+    private readonly string _serviceId = $"failover-{Guid.NewGuid():N}";
+    private readonly List<SiloProcess> _silos = [];
+    private IHost _client = null!;
+    private string _connectionString = "";
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await TestDatabase.ConnectionStringAsync();
+        _silos.Add(SiloProcess.Start(_connectionString, _clusterId, _serviceId));
+        _silos.Add(SiloProcess.Start(_connectionString, _clusterId, _serviceId));
+        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = _clusterId; o.ServiceId = _serviceId; });
+            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.DataSource = NpgsqlDataSource.Create(_connectionString); });
+            // Calls caught on the dead silo should fail fast, so that the caller retries.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
+        });
+        _client = builder.Build();
+        await _client.StartAsync();
+    }
+
+    [Fact]
+    public async Task Killing_the_silo_that_hosts_a_pool_mid_sale_loses_nothing_and_oversells_nothing()
+    {
+        var grains = _client.Services.GetRequiredService<IClusterClient>();
+        var showtimeId = Guid.NewGuid();
+        var definition = TestShowtimes.Definition(capacity: Capacity, ga: Capacity, maxPerOrder: 1);
+        Assert.Equal(Supporter.Showtimes.CreateOutcome.Created, (await grains.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId).Create(definition)).Outcome);
+        var pool = grains.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtimeId, "GA"));
+        var host = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(pool);
+        var victim = _silos.Single(s => s.SiloPort == host!.Endpoint.Port);
+
+        var reported = new ConcurrentDictionary<string, Guid>();
+        var soldOut = 0;
+        var failedAttempts = 0;
+        var thirdSold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+
+        async Task Buyer(int buyer)
+        {
+            for (var i = 0; i < 2 * Capacity / 8; i++)
+            {
+                var requestId = $"b{buyer}-r{i}";
+                // A client that does not hear back retries with the same request id until it gets an answer.
+                while (true)
+                {
+                    deadline.Token.ThrowIfCancellationRequested();
+                    try
+                    {
+                        var result = await pool.TryReserve(requestId, $"fan-{buyer}", 1);
+                        if (result is Reserved r)
+                        {
+                            Assert.True(reported.TryAdd(requestId, r.HoldId) || reported[requestId] == r.HoldId);
+                            if (reported.Count >= Capacity / 3)
+                                thirdSold.TrySetResult();
+                        }
+                        else
+                        {
+                            Assert.IsType<SoldOut>(result);
+                            Interlocked.Increment(ref soldOut);
+                        }
+                        break;
+                    }
+                    catch (Exception exception) when (exception is StateUnavailableException or TimeoutException or SiloUnavailableException or OrleansMessageRejectionException or OrleansException)
+                    {
+                        Interlocked.Increment(ref failedAttempts);
+                    }
+                }
+            }
+        }
+
+        var buyers = Enumerable.Range(0, 8).Select(b => Task.Run(() => Buyer(b))).ToList();
+        await thirdSold.Task.WaitAsync(deadline.Token);
+        await victim.KillAsync();
+        await Task.WhenAll(buyers);
+
+        // Every attempt got an answer; exactly the capacity was sold, once each.
+        Assert.Equal(Capacity, reported.Count);
+        Assert.Equal(Capacity, reported.Values.Distinct().Count());
+        Assert.Equal(2 * Capacity - reported.Count, soldOut);
+        output.WriteLine($"{failedAttempts} attempt(s) failed during the failover and were retried with the same request id.");
+        // What the cluster stores now agrees with everything it reported.
+        var figures = await pool.GetFigures();
+        Assert.Equal((Capacity, 0), (figures.Held, figures.Remaining));
+        foreach (var holdId in reported.Values)
+            Assert.Equal(HoldStatus.Held, (await pool.GetHold(holdId))!.Status);
+        var survivor = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(pool);
+        Assert.NotEqual(victim.SiloPort, survivor!.Endpoint.Port);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.StopAsync();
+        _client.Dispose();
+        foreach (var silo in _silos)
+            await silo.DisposeAsync();
+    }
+}
