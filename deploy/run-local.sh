@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Starts the whole system on this machine: PostgreSQL (project-local), silo(s), Api and Scanner.Hub, then seeds the
+# demo data. Ctrl+C stops everything it started. Logs go to .local/logs/.
+#
+#   deploy/run-local.sh               PostgreSQL-backed, one silo
+#   deploy/run-local.sh --silos 2     a second silo joins the same cluster (different ports)
+#   deploy/run-local.sh --in-memory   no PostgreSQL: one in-memory silo; NOTHING SURVIVES A RESTART
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+in_memory=false
+silos=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --in-memory) in_memory=true ;;
+    --silos) silos="${2:?--silos needs a number}"; shift ;;
+    *) echo "usage: $0 [--in-memory] [--silos N]" >&2; exit 2 ;;
+  esac
+  shift
+done
+if $in_memory && [[ "$silos" != 1 ]]; then
+  echo "--in-memory runs a single silo: there is no shared membership table for others to join." >&2; exit 2
+fi
+
+log() { echo "[run-local] $*" >&2; }
+logs="$repo/.local/logs"
+mkdir -p "$logs"
+
+# The admin API key of this machine's local system: made once, kept in .local/ (git-ignored).
+key_file="$repo/.local/admin-api-key"
+[[ -s "$key_file" ]] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$key_file"
+admin_key="$(cat "$key_file")"
+
+common=()
+if $in_memory; then
+  log "IN-MEMORY MODE: localhost clustering, memory storage. NOTHING STORED SURVIVES A RESTART."
+  common+=(--Cluster:InMemory=true)
+else
+  deploy/postgres.sh start >/dev/null
+  connection="$(deploy/postgres.sh url)"
+  common+=("--Database:ConnectionString=$connection")
+fi
+
+log "building"
+dotnet build Supporter.Orleans.sln -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+start() { # name dll args...
+  local name="$1" dll="$2"; shift 2
+  dotnet "$dll" "$@" >"$logs/$name.log" 2>&1 &
+  pids+=("$!")
+  log "$name started (pid $!, log .local/logs/$name.log)"
+}
+
+wait_ready() { # name url
+  for _ in $(seq 1 120); do
+    if curl -fsS "$2" >/dev/null 2>&1; then log "$1 ready"; return 0; fi
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { log "a process exited; last lines of $1's log:"; tail -n 30 "$logs/$1.log" >&2; exit 1; }
+    done
+    sleep 0.5
+  done
+  log "$1 not ready after 60 s; see .local/logs/$1.log"; exit 1
+}
+
+bin() { echo "$repo/$1/bin/Release/net10.0/$2.dll"; }
+
+for i in $(seq 1 "$silos"); do
+  offset=$((i - 1))
+  start "silo$i" "$(bin Silo Supporter.Silo)" --contentRoot "$repo/Silo" --urls "http://127.0.0.1:$((8081 + offset))" \
+    "--Cluster:SiloPort=$((11111 + offset))" "--Cluster:GatewayPort=$((30000 + offset))" "${common[@]}"
+  wait_ready "silo$i" "http://127.0.0.1:$((8081 + offset))/health/ready"
+done
+start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127.0.0.1:5080 "--Admin:ApiKey=$admin_key" "${common[@]}"
+start hub "$(bin Scanner.Hub Supporter.ScannerHub)" --contentRoot "$repo/Scanner.Hub" --urls http://127.0.0.1:5090 "${common[@]}"
+wait_ready api http://127.0.0.1:5080/health/ready
+wait_ready hub http://127.0.0.1:5090/health/ready
+
+SUPPORTER_ADMIN_KEY="$admin_key" SUPPORTER_IN_MEMORY="$in_memory" deploy/seed-demo.sh
+
+cat >&2 <<TXT
+
+  Supporter.Orleans is running$($in_memory && echo " IN MEMORY (nothing survives a restart)").
+  API             http://127.0.0.1:5080   (reference: /docs, OpenAPI: /openapi/v1.json)
+  Capacity hub    http://127.0.0.1:5090/hubs/capacity
+  Silo health     http://127.0.0.1:8081/health/ready
+  Admin API key   $admin_key   (header X-Api-Key; kept in .local/admin-api-key)
+  Demo showtime   curl http://127.0.0.1:5080/api/showtimes/5e7f0a10-0000-4000-8000-000000000003/availability
+
+  Ctrl+C stops everything.
+TXT
+wait -n "${pids[@]}"
+log "a process exited; see .local/logs/"
