@@ -6,6 +6,9 @@ public static class StorageNames
     /// <summary>Grain state of the domain (PostgreSQL, or memory in the explicit in-memory mode).</summary>
     public const string Domain = "domain";
 
+    /// <summary>Inventory pools: a header row and one row per hold, written incrementally.</summary>
+    public const string Inventory = "inventory";
+
     /// <summary>Stream subscriptions; durable so live feeds survive a silo's death.</summary>
     public const string PubSub = "PubSubStore";
 }

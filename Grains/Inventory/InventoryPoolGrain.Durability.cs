@@ -18,8 +18,10 @@ public sealed partial class InventoryPoolGrain
 
     private void OnWriteLanded()
     {
-        if (_writing is { } written)
-            _feed?.Publish(ToFigures(written));
+        if (_writing is not { } written)
+            return;
+        State = State.Saved(written.Revision);
+        _feed?.Publish(ToFigures(written));
     }
 
     private void OnWriteFailed(Exception exception)

@@ -36,7 +36,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
     private FiguresPublisher? _feed;
 
     public InventoryPoolGrain(
-        [PersistentState("pool", StorageNames.Domain)] IPersistentState<InventoryPoolState> stored,
+        [PersistentState("pool", StorageNames.Inventory)] IPersistentState<InventoryPoolState> stored,
         DomainClock clock,
         IOptions<InventoryOptions> options,
         ILogger<InventoryPoolGrain> logger)
@@ -89,7 +89,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             await _commit.WhenDurable();
             return new ConfigureResult(true, null);
         }
-        State = State with { Settings = settings, Revision = State.Revision + 1 };
+        State = State.Configure(settings);
         _feed ??= new FiguresPublisher(this.GetStreamProvider(CapacityFeed.StreamProvider).GetStream<PoolFigures>(CapacityFeed.StreamFor(settings.ShowtimeId)), _logger);
         await _commit.Commit();
         return new ConfigureResult(true, null);
@@ -133,12 +133,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         }
 
         var hold = new StoredHold(Guid.NewGuid(), requestId, supporterId, quantity, now + settings.HoldDuration, HoldStatus.Held, ResolvedAt: null);
-        State = State with
-        {
-            Holds = State.Holds.Add(hold.HoldId, hold),
-            Held = State.Held + quantity,
-            Revision = State.Revision + 1,
-        };
+        State = State.Add(hold);
         _holdsByRequest[requestId] = hold.HoldId;
         _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
         ArmExpiryTimer();
@@ -157,7 +152,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         switch (hold.Status)
         {
             case HoldStatus.Held:
-                var confirmed = Resolve(hold, HoldStatus.Confirmed, soldDelta: hold.Quantity);
+                var confirmed = Resolve(hold, HoldStatus.Confirmed);
                 await _commit.Commit();
                 return new HoldResult(HoldOutcome.Done, confirmed.ToView());
             case HoldStatus.Confirmed:
@@ -178,7 +173,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         switch (hold.Status)
         {
             case HoldStatus.Held:
-                var released = Resolve(hold, HoldStatus.Released, soldDelta: 0);
+                var released = Resolve(hold, HoldStatus.Released);
                 await _commit.Commit();
                 return new HoldResult(HoldOutcome.Done, released.ToView());
             case HoldStatus.Released or HoldStatus.Expired:
@@ -214,19 +209,12 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         return new HoldResult(outcome, hold?.ToView());
     }
 
-    private StoredHold Resolve(StoredHold hold, HoldStatus status, int soldDelta)
+    private StoredHold Resolve(StoredHold hold, HoldStatus status)
     {
         var now = _clock.UtcNow;
-        var resolved = hold with { Status = status, ResolvedAt = now };
-        State = State with
-        {
-            Holds = State.Holds.SetItem(hold.HoldId, resolved),
-            Held = State.Held - hold.Quantity,
-            Sold = State.Sold + soldDelta,
-            Revision = State.Revision + 1,
-        };
+        State = State.Resolve(hold, status, now);
         _forgets.Enqueue(hold.HoldId, now + _options.ResolvedHoldRetention);
-        return resolved;
+        return State.Holds[hold.HoldId];
     }
 
     /// <summary>
@@ -241,7 +229,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             _expiries.Dequeue();
             if (State.Holds.TryGetValue(holdId, out var hold) && hold.Status == HoldStatus.Held)
             {
-                Resolve(hold, HoldStatus.Expired, soldDelta: 0);
+                Resolve(hold, HoldStatus.Expired);
                 changed = true;
             }
         }
@@ -250,7 +238,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             _forgets.Dequeue();
             if (State.Holds.TryGetValue(holdId, out var hold) && hold.Status != HoldStatus.Held)
             {
-                State = State with { Holds = State.Holds.Remove(holdId), Revision = State.Revision + 1 };
+                State = State.Forget(holdId);
                 _holdsByRequest.Remove(hold.RequestId);
                 changed = true;
             }

@@ -4,9 +4,10 @@ using Supporter.Inventory;
 namespace Supporter.Grains.Inventory;
 
 /// <summary>
-/// The stored state of a pool. It is an immutable value: each decision produces a new one, so the write in flight
-/// serializes a consistent snapshot while later requests keep deciding (see <see cref="Infrastructure.GroupCommit"/>).
-/// Ids are stable: stored rows are read back with them.
+/// The state of a pool. It is an immutable value: each decision produces a new one (through the methods below), so
+/// a write in flight stores a consistent snapshot while later requests keep deciding (see
+/// <see cref="Infrastructure.GroupCommit"/>). <see cref="Unsaved"/> lists the holds changed since the last write
+/// that landed, so storage writes only those rows: a write costs what its batch changed, not what the pool holds.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("inventory.pool-state.v1")]
 public sealed record InventoryPoolState
@@ -18,7 +19,47 @@ public sealed record InventoryPoolState
     /// <summary>Incremented by every decision; tells dashboards which figures are newer.</summary>
     [Id(4)] public long Revision { get; init; }
 
+    [NonSerialized] private readonly ImmutableQueue<HoldChange>? _unsaved;
+
+    /// <summary>Holds changed (or forgotten) since the last landed write, oldest first. Never stored itself.</summary>
+    public ImmutableQueue<HoldChange> Unsaved
+    {
+        get => _unsaved ?? ImmutableQueue<HoldChange>.Empty;
+        init => _unsaved = value;
+    }
+
     public int Remaining => (Settings?.Allocation ?? 0) - Held - Sold;
+
+    public InventoryPoolState Configure(PoolSettings settings) => this with { Settings = settings, Revision = Revision + 1 };
+
+    public InventoryPoolState Add(StoredHold hold) => Changed(hold.HoldId) with
+    {
+        Holds = Holds.Add(hold.HoldId, hold),
+        Held = Held + hold.Quantity,
+    };
+
+    /// <summary>Confirms, releases or expires a held hold.</summary>
+    public InventoryPoolState Resolve(StoredHold hold, HoldStatus status, DateTimeOffset at) => Changed(hold.HoldId) with
+    {
+        Holds = Holds.SetItem(hold.HoldId, hold with { Status = status, ResolvedAt = at }),
+        Held = Held - hold.Quantity,
+        Sold = status == HoldStatus.Confirmed ? Sold + hold.Quantity : Sold,
+    };
+
+    /// <summary>Drops a resolved hold past its retention; the counters keep its effect.</summary>
+    public InventoryPoolState Forget(Guid holdId) => Changed(holdId) with { Holds = Holds.Remove(holdId) };
+
+    /// <summary>The state once a write covering everything up to <paramref name="revision"/> has landed.</summary>
+    public InventoryPoolState Saved(long revision)
+    {
+        var unsaved = Unsaved;
+        while (!unsaved.IsEmpty && unsaved.Peek().Revision <= revision)
+            unsaved = unsaved.Dequeue();
+        return this with { Unsaved = unsaved };
+    }
+
+    private InventoryPoolState Changed(Guid holdId) =>
+        this with { Revision = Revision + 1, Unsaved = Unsaved.Enqueue(new HoldChange(Revision + 1, holdId)) };
 }
 
 /// <summary>A hold as stored. <see cref="ResolvedAt"/> is set once it is confirmed, released or expired.</summary>
@@ -34,3 +75,7 @@ public sealed record StoredHold(
 {
     public HoldView ToView() => new(HoldId, RequestId, SupporterId, Quantity, ExpiresAt, Status);
 }
+
+/// <summary>Hold <paramref name="HoldId"/> changed at <paramref name="Revision"/>.</summary>
+[GenerateSerializer, Immutable, Alias("inventory.hold-change.v1")]
+public sealed record HoldChange([property: Id(0)] long Revision, [property: Id(1)] Guid HoldId);

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
@@ -46,7 +45,7 @@ public sealed partial class ShowtimeGrain(
             return new CreateShowtimeResult(CreateOutcome.AlreadyExists, null);
         }
 
-        state.State.Definition = definition with { TicketTypes = definition.TicketTypes.ToImmutableArray() };
+        state.State.Definition = definition;
         state.State.CreatedAt = clock.UtcNow;
         await state.WriteStateAsync();
         await CompleteCreationAsync();

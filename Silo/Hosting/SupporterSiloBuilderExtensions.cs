@@ -26,6 +26,7 @@ public static class SupporterSiloBuilderExtensions
         silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.AddAdoNetGrainStorage(StorageNames.Domain, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
         silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
         return silo.AddSupporterDomain();
     }
@@ -35,6 +36,7 @@ public static class SupporterSiloBuilderExtensions
     {
         silo.AddMemoryGrainStorage(StorageNames.Domain);
         silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        silo.AddMemoryGrainStorage(StorageNames.Inventory);
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
         return silo.AddSupporterDomain();

@@ -35,5 +35,6 @@ public sealed class OversellTests
             Assert.Equal(HoldStatus.Held, stored.Status);
         }
         Assert.IsType<SoldOut>(await reloaded.TryReserve("late", "fan-late", 1));
+        Assert.Equal((100, 0, 100L), await StoredState.ReadPoolAsync(second.ConnectionString, serviceId, PoolKey.Format(showtimeId, "GA")));
     }
 }

@@ -21,7 +21,7 @@ public sealed class StaleVersionTests(ClusterFixture fixture)
             reported.Add(Assert.IsType<Reserved>(await pool.TryReserve($"req-{i}", "fan", 2)));
 
         var key = PoolKey.Format(showtimeId, "GA");
-        Assert.Equal(1, await StoredState.BumpVersionAsync(Cluster.ConnectionString, Cluster.ServiceId, "pool", key));
+        Assert.Equal(1, await StoredState.BumpVersionAsync(Cluster.ConnectionString, Cluster.ServiceId, key));
 
         await Assert.ThrowsAsync<StateUnavailableException>(() => pool.TryReserve("req-failed", "fan", 1));
 
@@ -40,10 +40,10 @@ public sealed class StaleVersionTests(ClusterFixture fixture)
     {
         var key = PoolKey.Format(Guid.NewGuid(), "GA");
         var grainId = Cluster.Grain<IInventoryPoolGrain>(key).GetGrainId();
-        var storage = Cluster.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Domain);
+        var storage = Cluster.Cluster.GetSiloServiceProvider().GetRequiredKeyedService<IGrainStorage>(StorageNames.Inventory);
         var settings = new PoolSettings(PoolKey.Parse(key).ShowtimeId, "GA", 10, 5, TimeSpan.FromMinutes(5));
-        var first = new GrainState<InventoryPoolState>(new InventoryPoolState { Settings = settings });
-        var second = new GrainState<InventoryPoolState>(new InventoryPoolState { Settings = settings with { Allocation = 20 } });
+        var first = new GrainState<InventoryPoolState>(new InventoryPoolState().Configure(settings).Add(Hold("first")));
+        var second = new GrainState<InventoryPoolState>(new InventoryPoolState().Configure(settings with { Allocation = 20 }).Add(Hold("second")));
 
         var writes = new[] { first, second }.Select(state => Task.Run(() => storage.WriteStateAsync("pool", grainId, state))).ToArray();
         var outcome = await Task.WhenAll(writes.Select(async write =>
@@ -60,6 +60,11 @@ public sealed class StaleVersionTests(ClusterFixture fixture)
         }));
 
         Assert.Equal(["refused", "stored"], outcome.Order());
-        Assert.Equal(1, await StoredState.CountRowsAsync(Cluster.ConnectionString, Cluster.ServiceId, "pool", key));
+        Assert.Equal(1, await StoredState.CountPoolRowsAsync(Cluster.ConnectionString, Cluster.ServiceId, key));
+        // The loser's hold was not written either: storage holds exactly the winner's state.
+        Assert.Equal((1, 0, 1L), await StoredState.ReadPoolAsync(Cluster.ConnectionString, Cluster.ServiceId, key));
     }
+
+    private static StoredHold Hold(string requestId) =>
+        new(Guid.NewGuid(), requestId, "fan", 1, DateTimeOffset.UtcNow.AddMinutes(5), HoldStatus.Held, null);
 }
