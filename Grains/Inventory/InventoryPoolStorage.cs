@@ -104,20 +104,30 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
               WHERE service_id = @service_id AND pool_key = @pool_key AND version = @expected
               RETURNING version
               """;
-        await using var command = dataSource.CreateCommand($"""
-            WITH header AS ({header}),
-            changed AS (
-                INSERT INTO inventory_holds (service_id, pool_key, hold_id, request_id, supporter_id, quantity, expires_at, status, resolved_at)
-                SELECT @service_id, @pool_key, h.* FROM unnest(@hold_ids, @request_ids, @supporter_ids, @quantities, @expires_at, @statuses, @resolved_at) AS h
-                WHERE EXISTS (SELECT 1 FROM header)
-                ON CONFLICT (service_id, pool_key, hold_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at
-            ),
-            forgotten AS (
-                DELETE FROM inventory_holds
-                WHERE service_id = @service_id AND pool_key = @pool_key AND hold_id = ANY(@forgotten) AND EXISTS (SELECT 1 FROM header)
-            )
-            SELECT version FROM header
-            """);
+        // Only the parts this batch needs: most writes forget nothing, and a DELETE planned before the table has
+        // statistics would scan it.
+        var parts = new List<string> { $"header AS ({header})" };
+        if (changed.Count > 0)
+        {
+            parts.Add("""
+                changed AS (
+                    INSERT INTO inventory_holds (service_id, pool_key, hold_id, request_id, supporter_id, quantity, expires_at, status, resolved_at)
+                    SELECT @service_id, @pool_key, h.* FROM unnest(@hold_ids, @request_ids, @supporter_ids, @quantities, @expires_at, @statuses, @resolved_at) AS h
+                    WHERE EXISTS (SELECT 1 FROM header)
+                    ON CONFLICT (service_id, pool_key, hold_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at
+                )
+                """);
+        }
+        if (forgotten.Count > 0)
+        {
+            parts.Add("""
+                forgotten AS (
+                    DELETE FROM inventory_holds
+                    WHERE service_id = @service_id AND pool_key = @pool_key AND hold_id = ANY(@forgotten) AND EXISTS (SELECT 1 FROM header)
+                )
+                """);
+        }
+        await using var command = dataSource.CreateCommand($"WITH {string.Join(",\n", parts)}\nSELECT version FROM header");
         var parameters = command.Parameters;
         parameters.AddWithValue("service_id", _serviceId);
         parameters.AddWithValue("pool_key", key);

@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS inventory_holds (
     PRIMARY KEY (service_id, pool_key, hold_id),
     FOREIGN KEY (service_id, pool_key) REFERENCES inventory_pools (service_id, pool_key) ON DELETE CASCADE
 );
--- One hold per request id in a pool: the idempotency key is unique in storage too.
-CREATE UNIQUE INDEX IF NOT EXISTS inventory_holds_request_idx ON inventory_holds (service_id, pool_key, request_id);
+-- Not unique: a request id may come back after its hold was forgotten (past retention), and the forget and the
+-- new hold can land in the same write. The pool grain keeps request ids unique among the holds it remembers.
+CREATE INDEX IF NOT EXISTS inventory_holds_request_idx ON inventory_holds (service_id, pool_key, request_id);
 CREATE INDEX IF NOT EXISTS inventory_holds_supporter_idx ON inventory_holds (supporter_id);

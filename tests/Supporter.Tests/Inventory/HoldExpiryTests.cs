@@ -76,6 +76,26 @@ public sealed class HoldExpiryTests(ClusterFixture fixture)
         Assert.Equal(HoldStatus.Expired, (await pool.GetHold(hold.HoldId))!.Status);
     }
 
+    [Fact]
+    public async Task A_request_id_is_remembered_for_the_retention_period_and_then_starts_afresh()
+    {
+        var (showtimeId, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(hold: HoldDuration));
+        var first = Assert.IsType<Reserved>(await pool.TryReserve("again", "fan", 1));
+        await pool.Release(first.HoldId);
+
+        Cluster.Clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(first.HoldId, Assert.IsType<Reserved>(await pool.TryReserve("again", "fan", 1)).HoldId);
+
+        // Past the one-hour retention the old hold is forgotten in the same batch that takes the new one.
+        Cluster.Clock.Advance(TimeSpan.FromHours(1));
+        var second = Assert.IsType<Reserved>(await pool.TryReserve("again", "fan", 1));
+
+        Assert.NotEqual(first.HoldId, second.HoldId);
+        Assert.Null(await pool.GetHold(first.HoldId));
+        var stored = await StoredState.ReadPoolAsync(Cluster.ConnectionString, Cluster.ServiceId, PoolKey.Format(showtimeId, "GA"));
+        Assert.Equal((1, 0, 1L), stored);
+    }
+
     private static async Task<(int Held, int Remaining)> HeldAndRemaining(IInventoryPoolGrain pool)
     {
         var figures = await pool.GetFigures();
