@@ -77,6 +77,13 @@ public sealed class ShowtimesApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Unknown_routes_and_methods_answer_with_problem_details()
+    {
+        await ProblemAssert.IsProblem(await api.Anonymous().GetAsync("/api/no-such-thing"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await api.Anonymous().DeleteAsync($"/api/showtimes/{Guid.NewGuid()}"), HttpStatusCode.MethodNotAllowed);
+    }
+
+    [Fact]
     public async Task Malformed_json_is_a_bad_request()
     {
         var content = new StringContent("{ \"title\": ", System.Text.Encoding.UTF8, "application/json");
