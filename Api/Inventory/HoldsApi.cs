@@ -43,7 +43,7 @@ public static class HoldsApi
         {
             Reserved r => TypedResults.Created(
                 $"/api/showtimes/{showtimeId}/ticket-types/{ticketType}/holds/{r.HoldId}",
-                new HoldResponse(r.HoldId, ticketType, r.Quantity, r.ExpiresAt, HoldStatus.Held)),
+                new HoldResponse(r.HoldId, ticketType, r.Quantity, r.ExpiresAt, r.Status)),
             SoldOut s => Problems.SoldOut(s.Remaining),
             Rejected { Reason: RejectReason.UnknownPool } => Problems.NotFound($"Showtime {showtimeId} has no ticket type '{ticketType}'."),
             Rejected { Reason: RejectReason.InvalidQuantity } r => Problems.Invalid("quantity", r.Detail),

@@ -4,12 +4,16 @@ namespace Supporter.Inventory;
 [GenerateSerializer, Alias("inventory.reserve-result")]
 public abstract record ReserveResult;
 
-/// <summary>The tickets are held (durably) until <paramref name="ExpiresAt"/>.</summary>
+/// <summary>
+/// The tickets are held (durably) until <paramref name="ExpiresAt"/>. A retry of the same request gets the same hold,
+/// with <paramref name="Status"/> telling what became of it since.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("inventory.reserved")]
 public sealed record Reserved(
     [property: Id(0)] Guid HoldId,
     [property: Id(1)] DateTimeOffset ExpiresAt,
-    [property: Id(2)] int Quantity) : ReserveResult;
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] HoldStatus Status = HoldStatus.Held) : ReserveResult;
 
 /// <summary>Fewer tickets remain than asked for.</summary>
 [GenerateSerializer, Immutable, Alias("inventory.sold-out")]

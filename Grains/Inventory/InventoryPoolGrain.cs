@@ -114,7 +114,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             if (earlier.SupporterId != supporterId || earlier.Quantity != quantity)
                 return RequestIdReused(requestId);
             await (swept ? _commit.Commit() : _commit.WhenDurable());
-            return new Reserved(earlier.HoldId, earlier.ExpiresAt, earlier.Quantity);
+            return new Reserved(earlier.HoldId, earlier.ExpiresAt, earlier.Quantity, earlier.Status);
         }
         if (_answers.TryGet(requestId, out var answer))
         {

@@ -44,6 +44,10 @@ public sealed class HoldsApiTests(ApiFixture api)
         var confirmed = await fan.PostAsync($"{Holds(showtime)}/{holdId}/confirm", null);
         Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
         Assert.Equal("confirmed", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        var retriedAfterConfirm = await fan.SendAsync(HoldRequest(Holds(showtime), new { quantity = 3 }, "order-1"));
+        var replay = await retriedAfterConfirm.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((holdId, "confirmed"), (replay.GetProperty("holdId").GetGuid(), replay.GetProperty("status").GetString()));
+        Assert.Equal(87, await Remaining(showtime));
         var release = await fan.DeleteAsync($"{Holds(showtime)}/{holdId}");
         var problem = await ProblemAssert.IsProblem(release, HttpStatusCode.Conflict);
         Assert.Equal("/problems/hold-resolved", problem.GetProperty("type").GetString());
