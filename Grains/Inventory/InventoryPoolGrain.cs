@@ -113,7 +113,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             var earlier = State.Holds[earlierHoldId];
             if (earlier.SupporterId != supporterId || earlier.Quantity != quantity)
                 return RequestIdReused(requestId);
-            await (swept ? _commit.Commit() : _commit.WhenDurable());
+            await DurableAsync(swept);
             return new Reserved(earlier.HoldId, earlier.ExpiresAt, earlier.Quantity, earlier.Status);
         }
         if (_answers.TryGet(requestId, out var answer))
@@ -143,53 +143,23 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         return new Reserved(hold.HoldId, hold.ExpiresAt, hold.Quantity);
     }
 
-    public async Task<HoldResult> Confirm(Guid holdId)
+    public Task<HoldResult> Confirm(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Confirmed, earlier => earlier switch
     {
-        _commit.ThrowIfBroken();
-        var swept = Sweep(_clock.UtcNow);
-        if (!State.Holds.TryGetValue(holdId, out var hold))
-            return await Answer(HoldOutcome.NotFound, null, swept);
-        switch (hold.Status)
-        {
-            case HoldStatus.Held:
-                var confirmed = Resolve(hold, HoldStatus.Confirmed);
-                await _commit.Commit();
-                return new HoldResult(HoldOutcome.Done, confirmed.ToView());
-            case HoldStatus.Confirmed:
-                return await Answer(HoldOutcome.Done, hold, swept);
-            case HoldStatus.Expired:
-                return await Answer(HoldOutcome.Expired, hold, swept);
-            default:
-                return await Answer(HoldOutcome.Conflict, hold, swept);
-        }
-    }
+        HoldStatus.Confirmed => HoldOutcome.Done,
+        HoldStatus.Expired => HoldOutcome.Expired,
+        _ => HoldOutcome.Conflict,
+    });
 
-    public async Task<HoldResult> Release(Guid holdId)
-    {
-        _commit.ThrowIfBroken();
-        var swept = Sweep(_clock.UtcNow);
-        if (!State.Holds.TryGetValue(holdId, out var hold))
-            return await Answer(HoldOutcome.NotFound, null, swept);
-        switch (hold.Status)
-        {
-            case HoldStatus.Held:
-                var released = Resolve(hold, HoldStatus.Released);
-                await _commit.Commit();
-                return new HoldResult(HoldOutcome.Done, released.ToView());
-            case HoldStatus.Released or HoldStatus.Expired:
-                // Either way the tickets are back in the pool, which is what the caller asked for.
-                return await Answer(HoldOutcome.Done, hold, swept);
-            default:
-                return await Answer(HoldOutcome.Conflict, hold, swept);
-        }
-    }
+    // Releasing a released or expired hold is done: either way its tickets are back in the pool.
+    public Task<HoldResult> Release(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Released, earlier =>
+        earlier is HoldStatus.Released or HoldStatus.Expired ? HoldOutcome.Done : HoldOutcome.Conflict);
 
     public async Task<PoolFigures> GetFigures()
     {
         _commit.ThrowIfBroken();
         var swept = Sweep(_clock.UtcNow);
         var snapshot = State;
-        await (swept ? _commit.Commit() : _commit.WhenDurable());
+        await DurableAsync(swept);
         return ToFigures(snapshot);
     }
 
@@ -198,16 +168,35 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         _commit.ThrowIfBroken();
         var swept = Sweep(_clock.UtcNow);
         var hold = State.Holds.GetValueOrDefault(holdId);
-        await (swept ? _commit.Commit() : _commit.WhenDurable());
+        await DurableAsync(swept);
         return hold?.ToView();
     }
 
-    /// <summary>Answers about a hold only once what the answer describes is stored.</summary>
-    private async Task<HoldResult> Answer(HoldOutcome outcome, StoredHold? hold, bool swept)
+    /// <summary>
+    /// Moves a held hold to <paramref name="target"/>; for a hold resolved earlier, <paramref name="outcomeOfEarlier"/>
+    /// says what the caller hears. Every answer waits until what it describes is stored.
+    /// </summary>
+    private async Task<HoldResult> ResolveHoldAsync(Guid holdId, HoldStatus target, Func<HoldStatus, HoldOutcome> outcomeOfEarlier)
     {
-        await (swept ? _commit.Commit() : _commit.WhenDurable());
-        return new HoldResult(outcome, hold?.ToView());
+        _commit.ThrowIfBroken();
+        var swept = Sweep(_clock.UtcNow);
+        if (!State.Holds.TryGetValue(holdId, out var hold))
+        {
+            await DurableAsync(swept);
+            return new HoldResult(HoldOutcome.NotFound, null);
+        }
+        if (hold.Status == HoldStatus.Held)
+        {
+            var resolved = Resolve(hold, target);
+            await _commit.Commit();
+            return new HoldResult(HoldOutcome.Done, resolved.ToView());
+        }
+        await DurableAsync(swept);
+        return new HoldResult(outcomeOfEarlier(hold.Status), hold.ToView());
     }
+
+    /// <summary>Waits until everything decided so far is stored, committing first if this call's sweep changed state.</summary>
+    private Task DurableAsync(bool swept) => swept ? _commit.Commit() : _commit.WhenDurable();
 
     private StoredHold Resolve(StoredHold hold, HoldStatus status)
     {

@@ -8,8 +8,6 @@ public sealed class InMemoryShowtimeCatalog : IShowtimeCatalog
 {
     private readonly ConcurrentDictionary<Guid, ShowtimeDefinition> _showtimes = new();
 
-    public IReadOnlyDictionary<Guid, ShowtimeDefinition> Showtimes => _showtimes;
-
     public Task UpsertAsync(Guid showtimeId, ShowtimeDefinition definition, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
         _showtimes[showtimeId] = definition;
