@@ -27,10 +27,15 @@ log() { echo "[run-local] $*" >&2; }
 logs="$repo/.local/logs"
 mkdir -p "$logs"
 
-# The admin API key of this machine's local system: made once, kept in .local/ (git-ignored).
-key_file="$repo/.local/admin-api-key"
-[[ -s "$key_file" ]] || head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$key_file"
-admin_key="$(cat "$key_file")"
+# Secrets of this machine's local system, made once and kept in .local/ (git-ignored): the access-token signing
+# key and the bootstrap admin's password.
+secret() { # file bytes
+  [[ -s "$1" ]] || (umask 077; head -c "$2" /dev/urandom | base64 | tr -d '\n' > "$1")
+  cat "$1"
+}
+jwt_key="$(secret "$repo/.local/jwt-signing-key" 48)"
+admin_email="admin@supporter.local"
+admin_password="$(secret "$repo/.local/admin-password" 18)"
 
 common=()
 if $in_memory; then
@@ -80,12 +85,14 @@ for i in $(seq 1 "$silos"); do
     "--Cluster:SiloPort=$((11111 + offset))" "--Cluster:GatewayPort=$((30000 + offset))" "${common[@]}"
   wait_ready "silo$i" "http://127.0.0.1:$((8081 + offset))/health/ready"
 done
-start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127.0.0.1:5080 "--Admin:ApiKey=$admin_key" "${common[@]}"
+start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127.0.0.1:5080 \
+  --Jwt:ActiveKeyId=local-1 --Jwt:SigningKeys:0:KeyId=local-1 "--Jwt:SigningKeys:0:Secret=$jwt_key" \
+  "--BootstrapAdmin:Email=$admin_email" "--BootstrapAdmin:Password=$admin_password" "${common[@]}"
 start hub "$(bin Scanner.Hub Supporter.ScannerHub)" --contentRoot "$repo/Scanner.Hub" --urls http://127.0.0.1:5090 "${common[@]}"
 wait_ready api http://127.0.0.1:5080/health/ready
 wait_ready hub http://127.0.0.1:5090/health/ready
 
-SUPPORTER_ADMIN_KEY="$admin_key" SUPPORTER_IN_MEMORY="$in_memory" deploy/seed-demo.sh
+SUPPORTER_ADMIN_EMAIL="$admin_email" SUPPORTER_ADMIN_PASSWORD="$admin_password" SUPPORTER_IN_MEMORY="$in_memory" deploy/seed-demo.sh
 
 cat >&2 <<TXT
 
@@ -93,7 +100,8 @@ cat >&2 <<TXT
   API             http://127.0.0.1:5080   (reference: /docs, OpenAPI: /openapi/v1.json)
   Capacity hub    http://127.0.0.1:5090/hubs/capacity
   Silo health     http://127.0.0.1:8081/health/ready
-  Admin API key   $admin_key   (header X-Api-Key; kept in .local/admin-api-key)
+  Admin           $admin_email / $admin_password   (kept in .local/admin-password)
+  Demo accounts   fan@demo.supporter.local, venue@…, door@…, agent@…, artist@…   password: demo-password-2027
   Demo showtime   curl http://127.0.0.1:5080/api/showtimes/5e7f0a10-0000-4000-8000-000000000003/availability
 
   Ctrl+C stops everything.

@@ -1,14 +1,44 @@
 #!/usr/bin/env bash
-# Seeds the demo catalogue: a venue, an event and a showtime with GA and VIP. Idempotent: fixed ids, upserts, and
-# the showtime goes through the API's idempotent PUT (same definition again = 200).
+# Seeds the demo data: an account of every user type, the venue and its organisation (owner and door staff), a
+# booking agency, an event and a showtime with GA and VIP. Idempotent: fixed ids and request ids, upserts, and
+# idempotent PUTs (the same thing again is 200).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 api="${SUPPORTER_API:-http://127.0.0.1:5080}"
-key="${SUPPORTER_ADMIN_KEY:?set SUPPORTER_ADMIN_KEY to the admin API key}"
+admin_email="${SUPPORTER_ADMIN_EMAIL:?set SUPPORTER_ADMIN_EMAIL to the bootstrap admin}"
+admin_password="${SUPPORTER_ADMIN_PASSWORD:?set SUPPORTER_ADMIN_PASSWORD}"
+demo_password="demo-password-2027"
 
 venue=5e7f0a10-0000-4000-8000-000000000001
 event=5e7f0a10-0000-4000-8000-000000000002
 showtime=5e7f0a10-0000-4000-8000-000000000003
+agency=5e7f0a10-0000-4000-8000-000000000004
+
+log() { echo "[seed] $*" >&2; }
+
+call() { # method path token body -> prints the body; fails on anything but 200/201/204
+  local out status
+  out="$(mktemp)"
+  status=$(curl -sS -o "$out" -w '%{http_code}' -X "$1" "$api$2" -H 'Content-Type: application/json' \
+    ${3:+-H "Authorization: Bearer $3"} -H "X-Request-Id: seed-${2//\//-}" ${4:+--data "$4"})
+  if [[ "$status" != 2?? ]]; then log "$1 $2 failed ($status):"; cat "$out" >&2; rm -f "$out"; exit 1; fi
+  cat "$out"; rm -f "$out"
+}
+
+token() { # email password
+  call POST /auth/login "" "{\"email\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken
+}
+
+register() { # type email display-name
+  local body
+  body=$(jq -n --arg t "$1" --arg e "$2" --arg n "$3" --arg p "$demo_password" \
+    '{userType:$t, email:$e, password:$p, displayName:$n, homeCity:"London", favouriteGenres:["indie","rock"], marketingConsent:false, locale:"en-GB"}')
+  local status
+  status=$(curl -sS -o /tmp/supporter-seed.json -w '%{http_code}' -X POST "$api/auth/register" \
+    -H 'Content-Type: application/json' -H "X-Request-Id: demo-$2" --data "$body")
+  [[ "$status" == 20[01] ]] || { log "registering $2 failed ($status):"; cat /tmp/supporter-seed.json >&2; exit 1; }
+  log "account $2 ($1)"
+}
 
 if [[ "${SUPPORTER_IN_MEMORY:-false}" != true ]]; then
   "$repo/deploy/postgres.sh" psql -v ON_ERROR_STOP=1 -q <<SQL
@@ -21,8 +51,24 @@ ON CONFLICT (id) DO UPDATE SET artist = EXCLUDED.artist, title = EXCLUDED.title;
 SQL
 fi
 
-status=$(curl -sS -o /tmp/supporter-seed.json -w '%{http_code}' -X PUT "$api/api/admin/showtimes/$showtime" \
-  -H "X-Api-Key: $key" -H 'Content-Type: application/json' --data @- <<JSON
+register supporter fan@demo.supporter.local "Demo Fan"
+register venue venue@demo.supporter.local "Roundhouse Box Office"
+register venue door@demo.supporter.local "Roundhouse Door"
+register booking_agent agent@demo.supporter.local "Demo Bookings"
+register artist artist@demo.supporter.local "The Demo Tapes"
+
+venue_token="$(token venue@demo.supporter.local "$demo_password")"
+call PUT "/api/organisations/$venue" "$venue_token" '{"kind":"venue","name":"The Roundhouse"}' >/dev/null
+# Roles are read into tokens at sign-in and refresh: sign in again to act as the new owner.
+venue_token="$(token venue@demo.supporter.local "$demo_password")"
+call PUT "/api/organisations/$venue/members" "$venue_token" '{"email":"door@demo.supporter.local","role":"door_staff"}' >/dev/null
+log "organisation The Roundhouse: owner venue@, door staff door@"
+agent_token="$(token agent@demo.supporter.local "$demo_password")"
+call PUT "/api/organisations/$agency" "$agent_token" '{"kind":"booking_agency","name":"Demo Bookings"}' >/dev/null
+log "organisation Demo Bookings: owner agent@"
+
+admin_token="$(token "$admin_email" "$admin_password")"
+call PUT "/api/venues/$venue/showtimes/$showtime" "$admin_token" "$(cat <<JSON
 {
   "title": "The Demo Tapes — Live at The Roundhouse",
   "startsAt": "2027-06-19T19:30:00Z",
@@ -35,9 +81,5 @@ status=$(curl -sS -o /tmp/supporter-seed.json -w '%{http_code}' -X PUT "$api/api
   ]
 }
 JSON
-)
-case "$status" in
-  201) echo "[seed] demo showtime $showtime created" >&2 ;;
-  200) echo "[seed] demo showtime $showtime already there" >&2 ;;
-  *) echo "[seed] creating the demo showtime failed ($status):" >&2; cat /tmp/supporter-seed.json >&2; exit 1 ;;
-esac
+)" >/dev/null
+log "demo showtime $showtime"

@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
+using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
+using Supporter.Api.Organisations;
+using Supporter.Api.Supporters;
 using Supporter.Api.Inventory;
 using Supporter.Api.Showtimes;
 using Supporter.Hosting;
@@ -18,12 +21,11 @@ public static class Extensions
     {
         builder.AddSupporterClusterClient();
 
-        builder.Services.AddOptions<AdminSettings>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddAuthentication(HeaderAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, HeaderAuthenticationHandler>(HeaderAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(Roles.Supporter, p => p.RequireRole(Roles.Supporter));
+        builder.Services.AddSupporterAuthorization();
+        builder.Services.AddSupporterRateLimits();
+        builder.Services.AddOptions<BootstrapAdminSettings>().BindConfiguration("BootstrapAdmin").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddHostedService<BootstrapAdmin>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
@@ -43,12 +45,16 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
+        app.MapAuthApi();
+        app.MapSupportersApi();
+        app.MapOrganisationsApi();
         app.MapShowtimesApi();
         app.MapHoldsApi();
         return app;

@@ -18,6 +18,20 @@ public static class Problems
     public static ProblemHttpResult Conflict(string type, string title, string detail) => TypedResults.Problem(
         title: title, detail: detail, statusCode: StatusCodes.Status409Conflict, type: $"/problems/{type}");
 
+    public static ProblemHttpResult Unauthorized(string type, string title, string detail) => TypedResults.Problem(
+        title: title, detail: detail, statusCode: StatusCodes.Status401Unauthorized, type: $"/problems/{type}");
+
+    public static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(
+        title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: "/problems/forbidden");
+
+    /// <summary>Too many failed sign-ins for one address; the same answer whether or not an account has it.</summary>
+    public static ProblemHttpResult LockedOut(TimeSpan remaining) => TypedResults.Problem(
+        title: "Temporarily locked",
+        detail: "Too many failed sign-ins for this address. Try again later.",
+        statusCode: StatusCodes.Status429TooManyRequests,
+        type: "/problems/locked-out",
+        extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = (int)Math.Max(1, Math.Ceiling(remaining.TotalSeconds)) });
+
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Inventory;
 
@@ -15,7 +16,7 @@ public static class HoldsApi
     {
         var holds = app.MapGroup("/api/showtimes/{showtimeId}/ticket-types/{ticketType}/holds")
             .WithTags("Holds")
-            .RequireAuthorization(Roles.Supporter);
+            .RequireAuthorization(Policies.Supporter);
 
         holds.MapPost("/", CreateHold)
             .WithName("CreateHold")
@@ -115,7 +116,7 @@ public static class HoldsApi
         return true;
     }
 
-    private static string SupporterId(ClaimsPrincipal user) => user.FindFirstValue(HeaderAuthenticationHandler.SupporterIdClaim)!;
+    private static string SupporterId(ClaimsPrincipal user) => user.UserId().ToString();
 }
 
 public sealed record CreateHoldRequest(int Quantity);

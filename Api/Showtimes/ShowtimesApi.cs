@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Showtimes;
 
@@ -9,10 +11,10 @@ public static class ShowtimesApi
 {
     public static IEndpointRouteBuilder MapShowtimesApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/admin/showtimes").WithTags("Showtimes (admin)").RequireAuthorization(Roles.Admin);
-        admin.MapPut("/{showtimeId}", CreateShowtime)
+        var venue = app.MapGroup("/api/venues/{venueId}/showtimes").WithTags("Showtimes (venues)").RequireAuthorization(Policies.SignedIn);
+        venue.MapPut("/{showtimeId}", CreateShowtime)
             .WithName("CreateShowtime")
-            .WithSummary("Create a showtime with its ticket types (idempotent: the same definition again is 200).");
+            .WithSummary("Create a showtime at your venue with its ticket types (owners, managers and admins; the same definition again is 200).");
 
         var open = app.MapGroup("/api/showtimes").WithTags("Showtimes");
         open.MapGet("/{showtimeId}", GetShowtime).WithName("GetShowtime").WithSummary("A showtime's definition.");
@@ -23,11 +25,15 @@ public static class ShowtimesApi
     }
 
     public static async Task<Results<Created<ShowtimeResponse>, Ok<ShowtimeResponse>, ValidationProblem, ProblemHttpResult>> CreateShowtime(
-        string showtimeId, CreateShowtimeRequest request, IClusterClient cluster)
+        string venueId, string showtimeId, CreateShowtimeRequest request, ClaimsPrincipal user, IClusterClient cluster)
     {
+        if (!Ids.TryParse(venueId, out var venue))
+            return Ids.Malformed(nameof(venueId));
         if (!Ids.TryParse(showtimeId, out var id))
             return Ids.Malformed(nameof(showtimeId));
-        var definition = request.ToDefinition();
+        if (!user.ManagesVenue(venue))
+            return Problems.Forbidden("Only the venue's owners and managers create its showtimes.");
+        var definition = request.ToDefinition(venue);
         var errors = definition.Validate();
         if (errors.Count > 0)
             return Problems.Invalid(errors.ToDictionary());
@@ -70,21 +76,22 @@ public sealed record CreateShowtimeRequest(
 {
     public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(10);
 
-    public ShowtimeDefinition ToDefinition() => new(
+    public ShowtimeDefinition ToDefinition(Guid venueId) => new(
         Title ?? "",
         StartsAt,
         Capacity,
         (TicketTypes ?? []).Select(t => new TicketTypeDefinition(t.Code ?? "", t.Name ?? "", t.Allocation, t.MaxPerOrder)).ToImmutableArray(),
         HoldSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultHold,
-        EventId);
+        EventId,
+        venueId);
 }
 
 public sealed record TicketTypeRequest(string? Code, string? Name, int Allocation, int MaxPerOrder);
 
-public sealed record ShowtimeResponse(Guid Id, string Title, DateTimeOffset StartsAt, int Capacity, int HoldSeconds, Guid? EventId, IReadOnlyList<TicketTypeRequest> TicketTypes)
+public sealed record ShowtimeResponse(Guid Id, Guid? VenueId, string Title, DateTimeOffset StartsAt, int Capacity, int HoldSeconds, Guid? EventId, IReadOnlyList<TicketTypeRequest> TicketTypes)
 {
     public static ShowtimeResponse From(Guid id, ShowtimeDefinition d) => new(
-        id, d.Title, d.StartsAt, d.Capacity, (int)d.HoldDuration.TotalSeconds, d.EventId,
+        id, d.VenueId, d.Title, d.StartsAt, d.Capacity, (int)d.HoldDuration.TotalSeconds, d.EventId,
         [.. d.TicketTypes.Select(t => new TicketTypeRequest(t.Code, t.Name, t.Allocation, t.MaxPerOrder))]);
 }
 

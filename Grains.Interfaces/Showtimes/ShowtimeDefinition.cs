@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 
 namespace Supporter.Showtimes;
 
-/// <summary>What a showtime is: when, how many people fit, and how the capacity is split.</summary>
+/// <summary>What a showtime is: where, when, how many people fit, and how the capacity is split.</summary>
 [GenerateSerializer, Immutable, Alias("showtimes.definition")]
 public sealed record ShowtimeDefinition(
     [property: Id(0)] string Title,
@@ -10,12 +10,13 @@ public sealed record ShowtimeDefinition(
     [property: Id(2)] int Capacity,
     [property: Id(3)] ImmutableArray<TicketTypeDefinition> TicketTypes,
     [property: Id(4)] TimeSpan HoldDuration,
-    [property: Id(5)] Guid? EventId)
+    [property: Id(5)] Guid? EventId,
+    [property: Id(6)] Guid? VenueId = null)
 {
     /// <summary>Semantic equality: records compare arrays by reference, a retry sends a new array.</summary>
     public bool SameAs(ShowtimeDefinition other) =>
         Title == other.Title && StartsAt == other.StartsAt && Capacity == other.Capacity
-        && HoldDuration == other.HoldDuration && EventId == other.EventId
+        && HoldDuration == other.HoldDuration && EventId == other.EventId && VenueId == other.VenueId
         && TicketTypes.SequenceEqual(other.TicketTypes);
 
     /// <summary>The rules every showtime obeys, keyed by the offending field.</summary>

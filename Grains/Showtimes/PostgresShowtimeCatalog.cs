@@ -13,14 +13,15 @@ public sealed class PostgresShowtimeCatalog(NpgsqlDataSource dataSource) : IShow
 
         await using (var showtime = new NpgsqlCommand(
             """
-            INSERT INTO showtimes (id, event_id, title, starts_at, capacity, hold_seconds, created_at)
-            VALUES (@id, @event_id, @title, @starts_at, @capacity, @hold_seconds, @created_at)
+            INSERT INTO showtimes (id, venue_id, event_id, title, starts_at, capacity, hold_seconds, created_at)
+            VALUES (@id, @venue_id, @event_id, @title, @starts_at, @capacity, @hold_seconds, @created_at)
             ON CONFLICT (id) DO UPDATE SET
-                event_id = EXCLUDED.event_id, title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,
+                venue_id = EXCLUDED.venue_id, event_id = EXCLUDED.event_id, title = EXCLUDED.title, starts_at = EXCLUDED.starts_at,
                 capacity = EXCLUDED.capacity, hold_seconds = EXCLUDED.hold_seconds
             """, connection, transaction))
         {
             showtime.Parameters.AddWithValue("id", showtimeId);
+            showtime.Parameters.AddWithValue("venue_id", (object?)definition.VenueId ?? DBNull.Value);
             showtime.Parameters.AddWithValue("event_id", (object?)definition.EventId ?? DBNull.Value);
             showtime.Parameters.AddWithValue("title", definition.Title);
             showtime.Parameters.AddWithValue("starts_at", definition.StartsAt.ToUniversalTime());

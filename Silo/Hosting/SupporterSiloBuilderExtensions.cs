@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
+using Microsoft.AspNetCore.Identity;
+using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Inventory;
 using Supporter.Grains.Showtimes;
@@ -28,6 +30,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
         silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
+        silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();
         return silo.AddSupporterDomain();
     }
 
@@ -39,6 +42,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddMemoryGrainStorage(StorageNames.Inventory);
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
+        silo.Services.AddSingleton<IIdentityDirectory, NoIdentityDirectory>();
         return silo.AddSupporterDomain();
     }
 
@@ -48,6 +52,8 @@ public static class SupporterSiloBuilderExtensions
         silo.AddMemoryStreams(CapacityFeed.StreamProvider);
         silo.Services.TryAddSingleton(DomainClock.System);
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
+        silo.Services.AddOptions<AccountOptions>().BindConfiguration("Identity").ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.TryAddSingleton(typeof(IPasswordHasher<>), typeof(PasswordHasher<>));
         // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
         // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)

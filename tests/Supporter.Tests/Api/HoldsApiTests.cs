@@ -28,7 +28,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     public async Task A_supporter_holds_confirms_and_a_retry_gets_the_same_hold()
     {
         var showtime = await api.CreateShowtimeAsync();
-        var fan = api.Supporter("fan-1");
+        var fan = await api.SupporterAsync();
 
         var created = await fan.SendAsync(HoldRequest(Holds(showtime), new { quantity = 3 }, "order-1"));
         var retried = await fan.SendAsync(HoldRequest(Holds(showtime), new { quantity = 3 }, "order-1"));
@@ -57,7 +57,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     public async Task Releasing_a_hold_gives_its_tickets_back()
     {
         var showtime = await api.CreateShowtimeAsync();
-        var fan = api.Supporter("fan-2");
+        var fan = await api.SupporterAsync();
         var hold = await (await fan.SendAsync(HoldRequest(Holds(showtime, "VIP"), new { quantity = 4 }))).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(6, await Remaining(showtime, "VIP"));
 
@@ -71,10 +71,10 @@ public sealed class HoldsApiTests(ApiFixture api)
     public async Task Another_supporters_hold_does_not_exist_for_you()
     {
         var showtime = await api.CreateShowtimeAsync();
-        var owner = api.Supporter("owner");
+        var owner = await api.SupporterAsync();
         var hold = await (await owner.SendAsync(HoldRequest(Holds(showtime), new { quantity = 1 }))).Content.ReadFromJsonAsync<JsonElement>();
         var path = $"{Holds(showtime)}/{hold.GetProperty("holdId").GetGuid()}";
-        var stranger = api.Supporter("stranger");
+        var stranger = await api.SupporterAsync();
 
         await ProblemAssert.IsProblem(await stranger.GetAsync(path), HttpStatusCode.NotFound);
         await ProblemAssert.IsProblem(await stranger.PostAsync($"{path}/confirm", null), HttpStatusCode.NotFound);
@@ -86,7 +86,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     public async Task Sold_out_is_a_conflict_that_says_how_many_are_left()
     {
         var showtime = await api.CreateShowtimeAsync(vip: 3);
-        var fan = api.Supporter("fan-3");
+        var fan = await api.SupporterAsync();
         await fan.SendAsync(HoldRequest(Holds(showtime, "VIP"), new { quantity = 2 }));
 
         var response = await fan.SendAsync(HoldRequest(Holds(showtime, "VIP"), new { quantity = 2 }));
@@ -100,7 +100,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     public async Task Confirming_an_expired_hold_is_a_conflict()
     {
         var showtime = await api.CreateShowtimeAsync(holdSeconds: 60);
-        var fan = api.Supporter("fan-4");
+        var fan = await api.SupporterAsync();
         var hold = await (await fan.SendAsync(HoldRequest(Holds(showtime), new { quantity = 1 }))).Content.ReadFromJsonAsync<JsonElement>();
 
         api.Cluster.Clock.SetUtcNow(hold.GetProperty("expiresAt").GetDateTimeOffset());
@@ -127,7 +127,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     {
         var showtime = await api.CreateShowtimeAsync();
 
-        var response = await api.Supporter("fan-5").SendAsync(HoldRequest(Holds(showtime, Uri.EscapeDataString(type)), body));
+        var response = await (await api.SupporterAsync()).SendAsync(HoldRequest(Holds(showtime, Uri.EscapeDataString(type)), body));
 
         await ProblemAssert.IsValidationProblem(response, field);
         Assert.Equal(90, await Remaining(showtime));
@@ -140,7 +140,7 @@ public sealed class HoldsApiTests(ApiFixture api)
         var showtime = await api.CreateShowtimeAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, Holds(showtime)) { Content = JsonContent.Create(new { quantity = 1 }) };
 
-        await ProblemAssert.IsValidationProblem(await api.Supporter("fan-6").SendAsync(request), "X-Request-Id");
+        await ProblemAssert.IsValidationProblem(await (await api.SupporterAsync()).SendAsync(request), "X-Request-Id");
         Assert.Equal(90, await Remaining(showtime));
     }
 
@@ -148,7 +148,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     public async Task Malformed_and_unknown_ids_are_refused()
     {
         var showtime = await api.CreateShowtimeAsync();
-        var fan = api.Supporter("fan-7");
+        var fan = await api.SupporterAsync();
 
         await ProblemAssert.IsValidationProblem(await fan.SendAsync(HoldRequest("/api/showtimes/nope/ticket-types/GA/holds", new { quantity = 1 })), "showtimeId");
         await ProblemAssert.IsProblem(await fan.SendAsync(HoldRequest(Holds(Guid.NewGuid()), new { quantity = 1 })), HttpStatusCode.NotFound);
@@ -168,7 +168,7 @@ public sealed class HoldsApiTests(ApiFixture api)
         };
         request.Headers.Add("X-Request-Id", "big");
 
-        await ProblemAssert.IsProblem(await api.Supporter("fan-8").SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
+        await ProblemAssert.IsProblem(await (await api.SupporterAsync()).SendAsync(request), HttpStatusCode.RequestEntityTooLarge);
         Assert.Equal(90, await Remaining(showtime));
     }
 

@@ -12,12 +12,12 @@ public sealed class ShowtimesApiTests(ApiFixture api)
     public async Task An_admin_creates_a_showtime_once_and_repeating_it_is_harmless()
     {
         var id = Guid.NewGuid();
-        var admin = api.Admin();
+        var admin = await api.AdminAsync();
         var body = ApiFixture.ShowtimeBody();
 
-        var created = await admin.PutAsJsonAsync($"/api/admin/showtimes/{id}", body);
-        var repeated = await admin.PutAsJsonAsync($"/api/admin/showtimes/{id}", body);
-        var changed = await admin.PutAsJsonAsync($"/api/admin/showtimes/{id}", ApiFixture.ShowtimeBody(ga: 80));
+        var created = await admin.PutAsJsonAsync(ApiFixture.ShowtimePath(id), body);
+        var repeated = await admin.PutAsJsonAsync(ApiFixture.ShowtimePath(id), body);
+        var changed = await admin.PutAsJsonAsync(ApiFixture.ShowtimePath(id), ApiFixture.ShowtimeBody(ga: 80));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         Assert.Equal($"/api/showtimes/{id}", created.Headers.Location?.OriginalString);
@@ -54,7 +54,7 @@ public sealed class ShowtimesApiTests(ApiFixture api)
             ticketTypes = new[] { new { code = "GA", name = "GA", allocation = 150, maxPerOrder = 0 } },
         };
 
-        var response = await api.Admin().PutAsJsonAsync($"/api/admin/showtimes/{id}", body);
+        var response = await (await api.AdminAsync()).PutAsJsonAsync(ApiFixture.ShowtimePath(id), body);
 
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
         var fields = problem.GetProperty("errors").EnumerateObject().Select(e => e.Name).Order().ToList();
@@ -87,7 +87,7 @@ public sealed class ShowtimesApiTests(ApiFixture api)
     public async Task Malformed_json_is_a_bad_request()
     {
         var content = new StringContent("{ \"title\": ", System.Text.Encoding.UTF8, "application/json");
-        var response = await api.Admin().PutAsync($"/api/admin/showtimes/{Guid.NewGuid()}", content);
+        var response = await (await api.AdminAsync()).PutAsync(ApiFixture.ShowtimePath(Guid.NewGuid()), content);
         await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
     }
 

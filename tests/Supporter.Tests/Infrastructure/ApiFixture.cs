@@ -10,7 +10,13 @@ namespace Supporter.Tests.Infrastructure;
 /// </summary>
 public sealed class ApiFixture : IAsyncLifetime
 {
-    public const string AdminKey = "test-admin-key-0123456789";
+    public const string AdminEmail = "admin@supporter.test";
+    public const string AdminPassword = "admin-password-for-tests";
+    /// <summary>Where the fixture's showtimes are created (by the admin, who manages every venue).</summary>
+    public static readonly Guid TestVenue = Guid.Parse("7e570000-0000-4000-8000-000000000001");
+
+    private readonly SemaphoreSlim _adminSignIn = new(1, 1);
+    private string? _adminToken;
 
     public SupporterTestCluster Cluster { get; private set; } = null!;
     public WebApplicationFactory<Supporter.Api.Program> Api { get; private set; } = null!;
@@ -31,30 +37,62 @@ public sealed class ApiFixture : IAsyncLifetime
         host.UseSetting("Cluster:ClusterId", Cluster.ClusterId);
         host.UseSetting("Cluster:ServiceId", Cluster.ServiceId);
         host.UseSetting("Database:ConnectionString", Cluster.ConnectionString);
-        host.UseSetting("Admin:ApiKey", AdminKey);
+        foreach (var (key, value) in TestJwt.Settings)
+            host.UseSetting(key, value);
+        host.UseSetting("BootstrapAdmin:Email", AdminEmail);
+        host.UseSetting("BootstrapAdmin:Password", AdminPassword);
+        // Tests sign in from one address hundreds of times; the limit itself is tested with its own host.
+        host.UseSetting("RateLimits:AuthenticationPermits", "1000000");
     }
 
     public HttpClient Anonymous() => Api.CreateClient();
 
-    public HttpClient Admin()
+    public HttpClient WithToken(string accessToken)
     {
         var client = Api.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
         return client;
     }
 
-    public HttpClient Supporter(string supporterId)
+    /// <summary>A client signed in as the bootstrap admin.</summary>
+    public async Task<HttpClient> AdminAsync()
     {
-        var client = Api.CreateClient();
-        client.DefaultRequestHeaders.Add("X-Supporter-Id", supporterId);
-        return client;
+        await _adminSignIn.WaitAsync();
+        try
+        {
+            _adminToken ??= (await Accounts.LoginAsync(Anonymous(), AdminEmail, AdminPassword)).AccessToken;
+        }
+        finally
+        {
+            _adminSignIn.Release();
+        }
+        return WithToken(_adminToken);
     }
 
-    /// <summary>Creates a showtime through the admin endpoint; GA 90 and VIP 10 of 100, at most 10 per order.</summary>
+    /// <summary>Registers a new account of <paramref name="userType"/> with a unique address and signs it in.</summary>
+    public async Task<TestAccount> RegisterAsync(string userType = "supporter", string? referrerCode = null)
+    {
+        var account = await Accounts.RegisterAsync(Anonymous(), userType, referrerCode);
+        return account with { Client = WithToken(account.AccessToken) };
+    }
+
+    /// <summary>A client signed in as a new supporter.</summary>
+    public async Task<HttpClient> SupporterAsync() => (await RegisterAsync()).Client!;
+
+    /// <summary>Signs <paramref name="account"/> in again, so its token carries roles granted since.</summary>
+    public async Task<TestAccount> SignInAgainAsync(TestAccount account)
+    {
+        var fresh = await Accounts.LoginAsync(Anonymous(), account.Email, account.Password);
+        return account with { AccessToken = fresh.AccessToken, RefreshToken = fresh.RefreshToken, Client = WithToken(fresh.AccessToken) };
+    }
+
+    public static string ShowtimePath(Guid showtimeId, Guid? venueId = null) => $"/api/venues/{venueId ?? TestVenue}/showtimes/{showtimeId}";
+
+    /// <summary>Creates a showtime as the admin; GA 90 and VIP 10 of 100, at most 10 per order.</summary>
     public async Task<Guid> CreateShowtimeAsync(int ga = 90, int vip = 10, int holdSeconds = 600)
     {
         var id = Guid.NewGuid();
-        var response = await Admin().PutAsJsonAsync($"/api/admin/showtimes/{id}", ShowtimeBody(ga, vip, holdSeconds));
+        var response = await (await AdminAsync()).PutAsJsonAsync(ShowtimePath(id), ShowtimeBody(ga, vip, holdSeconds));
         response.EnsureSuccessStatusCode();
         return id;
     }

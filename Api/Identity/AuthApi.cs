@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Supporter.Api.Infrastructure;
+using Supporter.Identity;
+using SignInResult = Supporter.Identity.SignInResult;
+
+namespace Supporter.Api.Identity;
+
+/// <summary>Registration, sign-in, token refresh and sign-out. Each call goes to one e-mail or account grain.</summary>
+public static class AuthApi
+{
+    public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var open = app.MapGroup("/auth").WithTags("Authentication").RequireRateLimiting(RateLimits.Authentication);
+        open.MapPost("/register", Register).WithName("Register")
+            .WithSummary($"Create an account and sign in. Send a unique {Headers.RequestId}: a retry gets the same account.");
+        open.MapPost("/login", Login).WithName("Login").WithSummary("Sign in with e-mail and password.");
+        open.MapPost("/refresh", Refresh).WithName("Refresh")
+            .WithSummary("Trade a refresh token for new tokens. Each refresh token works once; reusing one signs its session out.");
+
+        var signedIn = app.MapGroup("/auth").WithTags("Authentication").RequireAuthorization(Policies.SignedIn);
+        signedIn.MapPost("/logout", Logout).WithName("Logout").WithSummary("Sign this session out.");
+        signedIn.MapPost("/logout-all", LogoutEverywhere).WithName("LogoutEverywhere").WithSummary("Sign out on every device.");
+        signedIn.MapGet("/me", Me).WithName("Me").WithSummary("The signed-in account.");
+        return app;
+    }
+
+    public static async Task<Results<Created<TokenResponse>, Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId,
+        HttpContext http, IClusterClient cluster, AccessTokens tokens)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!Headers.IsRequestId(requestId))
+            errors[Headers.RequestId] = [Headers.RequestIdRule];
+        if (!EmailAddresses.IsValid(request.Email))
+            errors["email"] = ["A valid e-mail address is required."];
+        if (EmailAddresses.PasswordProblem(request.Password, request.Email) is { } passwordProblem)
+            errors["password"] = [passwordProblem];
+        if (!UserTypes.TryParse(request.UserType, out var type))
+            errors["userType"] = [$"One of {string.Join(", ", UserTypes.SelfRegistered.Select(t => t.Name()))} is required."];
+        else if (!UserTypes.SelfRegistered.Contains(type))
+            errors["userType"] = ["Admin accounts are created by admins, not through registration."];
+        var details = new ProfileDetails(
+            request.DisplayName ?? "", request.HomeCity ?? "", [.. request.FavouriteGenres ?? []], request.MarketingConsent ?? false, request.Locale ?? "en");
+        foreach (var (field, messages) in details.Validate())
+            errors[field] = messages;
+        if (request.ReferrerCode is not null && !ReferralCodes.TryNormalize(request.ReferrerCode, out _))
+            errors["referrerCode"] = [$"A referrer code is {ReferralCodes.Length} letters and digits."];
+        if (errors.Count > 0)
+            return Problems.Invalid(errors);
+
+        var registration = new Registration(requestId!, request.Email!, request.Password!, type, details, request.ReferrerCode, Client(http));
+        var result = await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).Register(registration);
+        return result switch
+        {
+            Registered { Repeated: false } r => TypedResults.Created("/auth/me", Tokens(tokens, r.Session)),
+            Registered r => TypedResults.Ok(Tokens(tokens, r.Session)),
+            EmailUnavailable => Problems.Conflict("email-unavailable", "E-mail address unavailable",
+                "This e-mail address cannot be registered. If it is yours, sign in instead."),
+            RegistrationInvalid invalid => Problems.Invalid(invalid.Errors.ToDictionary()),
+            _ => throw new InvalidOperationException($"Unexpected registration result {result}."),
+        };
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, HttpContext http, IClusterClient cluster, AccessTokens tokens)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Email) || request.Email.Length > 254)
+            errors["email"] = ["An e-mail address is required."];
+        if (string.IsNullOrEmpty(request.Password) || request.Password.Length > EmailAddresses.MaxPasswordLength)
+            errors["password"] = ["A password is required."];
+        if (errors.Count > 0)
+            return Problems.Invalid(errors);
+
+        SignInResult result = await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).SignIn(request.Password!, Client(http));
+        return result switch
+        {
+            SignedIn signedIn => TypedResults.Ok(Tokens(tokens, signedIn.Session)),
+            InvalidCredentials => Problems.Unauthorized("invalid-credentials", "Sign-in failed", "The e-mail address or the password is wrong."),
+            LockedOut locked => Problems.LockedOut(locked.Until - DateTimeOffset.UtcNow),
+            _ => throw new InvalidOperationException($"Unexpected sign-in result {result}."),
+        };
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Refresh(
+        RefreshRequest request, HttpContext http, IClusterClient cluster, AccessTokens tokens)
+    {
+        if (string.IsNullOrEmpty(request.RefreshToken))
+            return Problems.Invalid("refreshToken", "A refresh token is required.");
+        if (!RefreshTokens.TryParse(request.RefreshToken, out var userId, out var sessionId, out var secret))
+            return RefreshRefused(RefreshRefusal.Unknown);
+
+        var result = await cluster.GetGrain<IAccountGrain>(userId).Refresh(sessionId, secret, Client(http));
+        return result switch
+        {
+            Refreshed refreshed => TypedResults.Ok(Tokens(tokens, refreshed.Session)),
+            RefreshRefused refused => RefreshRefused(refused.Reason),
+            _ => throw new InvalidOperationException($"Unexpected refresh result {result}."),
+        };
+    }
+
+    public static async Task<NoContent> Logout(ClaimsPrincipal user, IClusterClient cluster)
+    {
+        await cluster.GetGrain<IAccountGrain>(user.UserId()).EndSession(user.SessionId());
+        return TypedResults.NoContent();
+    }
+
+    public static async Task<Ok<SignedOutEverywhere>> LogoutEverywhere(ClaimsPrincipal user, IClusterClient cluster) =>
+        TypedResults.Ok(new SignedOutEverywhere(await cluster.GetGrain<IAccountGrain>(user.UserId()).EndAllSessions()));
+
+    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Me(ClaimsPrincipal user, IClusterClient cluster) =>
+        await cluster.GetGrain<IAccountGrain>(user.UserId()).GetAccount() is { } account
+            ? TypedResults.Ok(MeResponse.From(account))
+            : Problems.NotFound("The account of this token no longer exists.");
+
+    private static ProblemHttpResult RefreshRefused(RefreshRefusal reason) => reason switch
+    {
+        RefreshRefusal.Expired => Problems.Unauthorized("refresh-token-expired", "Session expired", "This session has ended; sign in again."),
+        RefreshRefusal.Revoked => Problems.Unauthorized("refresh-token-revoked", "Signed out", "This session was signed out; sign in again."),
+        RefreshRefusal.Reused => Problems.Unauthorized("refresh-token-reused", "Refresh token reused",
+            "This refresh token was already used, so the session was signed out to protect the account. Sign in again."),
+        _ => Problems.Unauthorized("refresh-token-invalid", "Invalid refresh token", "This refresh token is not valid."),
+    };
+
+    private static TokenResponse Tokens(AccessTokens tokens, IssuedSession session) => new(
+        tokens.Issue(session), "Bearer", (int)tokens.Lifetime.TotalSeconds, session.RefreshToken, session.RefreshExpiresAt,
+        AccountResponse.From(session.Claims));
+
+    private static ClientInfo Client(HttpContext http)
+    {
+        var agent = http.Request.Headers.UserAgent.ToString();
+        return new ClientInfo(agent.Length > 256 ? agent[..256] : agent, http.Connection.RemoteIpAddress?.ToString() ?? "");
+    }
+}

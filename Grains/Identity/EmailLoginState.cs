@@ -1,0 +1,18 @@
+using Supporter.Identity;
+
+namespace Supporter.Grains.Identity;
+
+/// <summary>
+/// Stored state of an e-mail sign-in. The account is created in a second step (another grain); until that step is
+/// known to be done, <see cref="PendingAccount"/> keeps what it needs, so a retry or the next sign-in finishes it.
+/// </summary>
+[GenerateSerializer, Alias("identity.email-login-state.v1")]
+public sealed class EmailLoginState
+{
+    [Id(0)] public Guid? UserId { get; set; }
+    [Id(1)] public string? PasswordHash { get; set; }
+    [Id(2)] public string? RegistrationRequestId { get; set; }
+    [Id(3)] public NewAccount? PendingAccount { get; set; }
+    /// <summary>Set when the address was locked; failed attempts themselves are counted in memory.</summary>
+    [Id(4)] public DateTimeOffset? LockedUntil { get; set; }
+}

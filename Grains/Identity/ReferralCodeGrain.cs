@@ -1,0 +1,34 @@
+using Supporter.Grains.Infrastructure;
+using Supporter.Identity;
+
+namespace Supporter.Grains.Identity;
+
+/// <summary>A referrer code and its owner; the first claim wins for good.</summary>
+public sealed class ReferralCodeGrain(
+    [PersistentState("referral-code", StorageNames.Domain)] IPersistentState<ReferralCodeState> state) : Grain, IReferralCodeGrain
+{
+    public async Task<bool> Claim(Guid userId)
+    {
+        if (state.State.Owner is { } owner)
+            return owner == userId;
+        state.State.Owner = userId;
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception exception)
+        {
+            DeactivateOnIdle();
+            throw new StateUnavailableException($"Referrer code {this.GetPrimaryKeyString()} could not be stored.", exception);
+        }
+        return true;
+    }
+
+    public Task<Guid?> GetOwner() => Task.FromResult(state.State.Owner);
+}
+
+[GenerateSerializer, Alias("identity.referral-code-state.v1")]
+public sealed class ReferralCodeState
+{
+    [Id(0)] public Guid? Owner { get; set; }
+}
