@@ -48,6 +48,12 @@ public sealed partial class AccountGrain
             return new RefreshRefused(RefreshRefusal.Revoked);
         if (session.ExpiresAt <= now)
             return new RefreshRefused(RefreshRefusal.Expired);
+        if (wasRotated && IsRetryOfLastRotation(session, presented, now))
+        {
+            // The client never saw the answer to its last refresh (a timeout, a dropped connection): let the token it
+            // still has rotate once more instead of treating the retry as theft. Outside the window, it is reuse.
+            wasRotated = false;
+        }
         if (wasRotated)
         {
             // Both the supporter and whoever copied the token hold a token of this family; neither may go on.
@@ -89,6 +95,11 @@ public sealed partial class AccountGrain
         await SaveAsync();
         return active.Count;
     }
+
+    private bool IsRetryOfLastRotation(StoredSession session, byte[] presented, DateTimeOffset now) =>
+        session.PreviousHashes.Count > 0
+        && CryptographicOperations.FixedTimeEquals(presented, session.PreviousHashes[^1])
+        && now - session.LastUsedAt <= options.Value.RefreshRetryWindow;
 
     private IssuedSession Issue(StoredSession session, string secret) => new(
         session.Id,

@@ -13,6 +13,13 @@ public sealed class AccountOptions
     [Range(1, 1000)]
     public int MaxSessionsPerAccount { get; set; } = 50;
 
+    /// <summary>
+    /// How long after a refresh the token it replaced may still be presented once, for a client that never received
+    /// the answer. Later, presenting it is reuse and revokes the session.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    public TimeSpan RefreshRetryWindow { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Failed sign-ins within <see cref="FailureWindow"/> that lock an address.</summary>
     [Range(1, 100)]
     public int MaxFailedSignIns { get; set; } = 5;
