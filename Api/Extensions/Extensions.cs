@@ -23,6 +23,8 @@ public static class Extensions
 
         builder.Services.AddSupporterAuthorization();
         builder.Services.AddSupporterRateLimits();
+        builder.Services.AddSupporterDataProtection(builder.Configuration);
+        builder.AddExternalLogins();
         builder.Services.AddOptions<BootstrapAdminSettings>().BindConfiguration("BootstrapAdmin").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<BootstrapAdmin>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -53,6 +55,7 @@ public static class Extensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
         app.MapAuthApi();
+        app.MapExternalLoginApi();
         app.MapSupportersApi();
         app.MapOrganisationsApi();
         app.MapShowtimesApi();

@@ -125,7 +125,7 @@ public static class AuthApi
         _ => Problems.Unauthorized("refresh-token-invalid", "Invalid refresh token", "This refresh token is not valid."),
     };
 
-    private static TokenResponse Tokens(AccessTokens tokens, IssuedSession session) => new(
+    internal static TokenResponse Tokens(AccessTokens tokens, IssuedSession session) => new(
         tokens.Issue(session), "Bearer", (int)tokens.Lifetime.TotalSeconds, session.RefreshToken, session.RefreshExpiresAt,
         AccountResponse.From(session.Claims));
 

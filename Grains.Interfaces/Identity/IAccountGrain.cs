@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Supporter.Identity;
 
 /// <summary>
@@ -37,6 +39,11 @@ public interface IAccountGrain : IGrainWithGuidKey
 
     /// <summary>Counts a supporter this account referred. Idempotent per referred user.</summary>
     Task CreditReferral(Guid referredUserId);
+
+    /// <summary>Records a provider account as a way to sign in (called by its external-login grain). Idempotent.</summary>
+    Task AddLinkedLogin(LinkedLogin login);
+
+    Task<ImmutableArray<LinkedLogin>> GetLinkedLogins();
 
     /// <summary>Adds or changes this account's role in an organisation (called by the organisation).</summary>
     Task GrantMembership(Membership membership);

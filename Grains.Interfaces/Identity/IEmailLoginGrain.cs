@@ -16,6 +16,15 @@ public interface IEmailLoginGrain : IGrainWithStringKey
     /// <summary>Checks the password and starts a session; counts failures and locks the address after too many.</summary>
     Task<SignInResult> SignIn(string password, ClientInfo client);
 
+    /// <summary>
+    /// Creates a password-less account for a verified address a provider vouched for, or returns the account that
+    /// already has the address (<see cref="ExternalAccount.Created"/> false). The same request id gives the same account.
+    /// </summary>
+    Task<ExternalAccount> ClaimForExternalSignIn(NewAccount account);
+
     /// <summary>The account this address belongs to, if any.</summary>
     Task<Guid?> FindAccount();
 }
+
+[GenerateSerializer, Immutable, Alias("identity.external-account")]
+public sealed record ExternalAccount([property: Id(0)] Guid UserId, [property: Id(1)] bool Created);

@@ -163,6 +163,21 @@ public sealed partial class AccountGrain(
             await SaveAsync();
     }
 
+    public async Task AddLinkedLogin(LinkedLogin login)
+    {
+        if (!State.Exists)
+            throw new InvalidOperationException($"Account {UserId} does not exist, so nothing can be linked to it.");
+        var key = ExternalLogins.Key(login.Provider, login.Subject);
+        // The first link time stays; the grant (scopes, tokens) is the newest.
+        if (State.LinkedLogins.TryGetValue(key, out var current))
+            login = login with { LinkedAt = current.LinkedAt };
+        State.LinkedLogins[key] = login;
+        await SaveAsync();
+    }
+
+    public Task<ImmutableArray<LinkedLogin>> GetLinkedLogins() =>
+        Task.FromResult(State.LinkedLogins.Values.OrderBy(l => l.LinkedAt).ToImmutableArray());
+
     public async Task GrantMembership(Membership membership)
     {
         if (!State.Exists)

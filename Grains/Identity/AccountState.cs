@@ -32,6 +32,8 @@ public sealed class AccountState
     [Id(17)] public Dictionary<Guid, StoredSession> Sessions { get; set; } = [];
     /// <summary>Grows with every write; the relational copy only moves forward.</summary>
     [Id(18)] public long Version { get; set; }
+    /// <summary>Provider accounts that sign in as this one, by <see cref="ExternalLogins.Key"/>.</summary>
+    [Id(19)] public Dictionary<string, LinkedLogin> LinkedLogins { get; set; } = [];
 
     public bool Exists => CreationRequestId is not null;
 }

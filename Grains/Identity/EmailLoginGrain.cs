@@ -83,6 +83,24 @@ public sealed class EmailLoginGrain(
         return new SignedIn(await Account(State.UserId!.Value).StartSession(client));
     }
 
+    public async Task<ExternalAccount> ClaimForExternalSignIn(NewAccount account)
+    {
+        if (State.UserId is { } existing)
+        {
+            var ours = State.RegistrationRequestId == account.RequestId;
+            if (ours)
+                await CompleteAccountAsync();
+            return new ExternalAccount(existing, ours);
+        }
+        var userId = Guid.NewGuid();
+        State.UserId = userId;
+        State.RegistrationRequestId = account.RequestId;
+        State.PendingAccount = account;
+        await SaveAsync();
+        await CompleteAccountAsync();
+        return new ExternalAccount(userId, Created: true);
+    }
+
     public Task<Guid?> FindAccount() => Task.FromResult(State.UserId);
 
     private async Task<SignInResult> FailedAsync(DateTimeOffset now)

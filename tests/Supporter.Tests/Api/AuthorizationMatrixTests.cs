@@ -25,6 +25,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     private static readonly HashSet<string> Public =
     [
         "POST /auth/register", "POST /auth/login", "POST /auth/refresh",
+        "GET /auth/oauth/{provider}/start", "GET /auth/oauth/{provider}/callback",
         "GET /api/showtimes/{showtimeId}", "GET /api/showtimes/{showtimeId}/availability",
         "* /health/live", "* /health/ready", "GET /openapi/{documentName}.json",
         "GET /docs/{documentName?}", "GET /docs/scalar.js", "GET /docs/scalar.aspnetcore.js", "GET /docs/favicon.svg",
@@ -53,6 +54,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     private static readonly Row[] Rows =
     [
         new("GET", "/auth/me", _ => "/auth/me", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
+        new("GET", "/auth/linked-accounts", _ => "/auth/linked-accounts", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
+        new("POST", "/auth/oauth/link", _ => "/auth/oauth/link", _ => new { linkToken = "forged" }, Expect(Unauthorized, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest)),
         new("GET", "/supporters/profile", _ => "/supporters/profile", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
         new("PUT", "/supporters/profile", _ => "/supporters/profile", _ => Profile, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
         new("PATCH", "/supporters/profile", _ => "/supporters/profile", _ => new { homeCity = "Hull" }, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),

@@ -21,10 +21,12 @@ public sealed class ApiFixture : IAsyncLifetime
     public SupporterTestCluster Cluster { get; private set; } = null!;
     public WebApplicationFactory<Supporter.Api.Program> Api { get; private set; } = null!;
     public WebApplicationFactory<Supporter.ScannerHub.Program> Hub { get; private set; } = null!;
+    public FakeIdentityProvider IdentityProvider { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Cluster = await SupporterTestCluster.StartAsync();
+        IdentityProvider = await FakeIdentityProvider.StartAsync();
         Api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(ConnectToCluster);
         Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectToCluster);
         // Start both hosts now, so the first test does not pay for it.
@@ -38,6 +40,8 @@ public sealed class ApiFixture : IAsyncLifetime
         host.UseSetting("Cluster:ServiceId", Cluster.ServiceId);
         host.UseSetting("Database:ConnectionString", Cluster.ConnectionString);
         foreach (var (key, value) in TestJwt.Settings)
+            host.UseSetting(key, value);
+        foreach (var (key, value) in IdentityProvider.ApiSettings())
             host.UseSetting(key, value);
         host.UseSetting("BootstrapAdmin:Email", AdminEmail);
         host.UseSetting("BootstrapAdmin:Password", AdminPassword);
@@ -115,6 +119,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await Api.DisposeAsync();
         await Hub.DisposeAsync();
         await Cluster.DisposeAsync();
+        await IdentityProvider.DisposeAsync();
     }
 }
 

@@ -1,0 +1,76 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Supporter.Api.Infrastructure;
+using Supporter.Identity;
+
+namespace Supporter.Api.Identity;
+
+/// <summary>Sign-in with Google, Facebook, Patreon and Artist Space, and the provider accounts linked to ours.</summary>
+public static class ExternalLoginApi
+{
+    public static IEndpointRouteBuilder MapExternalLoginApi(this IEndpointRouteBuilder app)
+    {
+        var oauth = app.MapGroup("/auth/oauth").WithTags("Sign-in with a provider").RequireRateLimiting(RateLimits.Authentication);
+        oauth.MapGet("/{provider}/start", Start).WithName("StartExternalSignIn")
+            .WithSummary("Redirects to the provider (google, facebook, patreon, artistspace) with state and PKCE.");
+        // Configured providers' callbacks are answered by their handlers before routing; this answers the rest.
+        oauth.MapGet("/{provider}/callback", UnknownCallback).WithName("ExternalSignInCallback")
+            .WithSummary("Where the provider sends the browser back; answers with our tokens (201 for a new account).");
+        oauth.MapPost("/link", ConfirmLink).RequireAuthorization(Policies.SignedIn).WithName("ConfirmLink")
+            .WithSummary("Link a provider account to yours with the linkToken a provider sign-in gave you.");
+
+        app.MapGet("/auth/linked-accounts", LinkedAccounts).WithTags("Sign-in with a provider").RequireAuthorization(Policies.SignedIn)
+            .WithName("LinkedAccounts").WithSummary("The provider accounts you can sign in with.");
+        return app;
+    }
+
+    public static Results<ChallengeHttpResult, ProblemHttpResult> Start(string provider, IReadOnlySet<string> configured) =>
+        configured.Contains(provider)
+            ? TypedResults.Challenge(new AuthenticationProperties(), [provider])
+            : Problems.NotFound($"Sign-in with '{provider}' is not offered here.");
+
+    public static ProblemHttpResult UnknownCallback(string provider) => Problems.NotFound($"Sign-in with '{provider}' is not offered here.");
+
+    public static async Task<Results<Ok<IReadOnlyList<LinkedAccountResponse>>, ValidationProblem, ProblemHttpResult>> ConfirmLink(
+        LinkRequest request, ClaimsPrincipal user, IDataProtectionProvider protection, IClusterClient cluster)
+    {
+        if (string.IsNullOrEmpty(request.LinkToken))
+            return Problems.Invalid("linkToken", "The linkToken from the provider sign-in is required.");
+        LinkIntent? intent;
+        try
+        {
+            intent = JsonSerializer.Deserialize<LinkIntent>(protection.CreateProtector(ExternalSignIn.LinkPurpose).ToTimeLimitedDataProtector().Unprotect(request.LinkToken));
+        }
+        catch (CryptographicException)
+        {
+            return Problems.Invalid("linkToken", "This linkToken is not valid or has expired; sign in with the provider again.");
+        }
+        if (intent is null)
+            return Problems.Invalid("linkToken", "This linkToken is not valid.");
+        if (intent.UserId != user.UserId())
+            return Problems.Forbidden("This linkToken is for another account.");
+
+        var result = await cluster.GetGrain<IExternalLoginGrain>(ExternalLogins.Key(intent.Identity.Provider, intent.Identity.Subject)).Link(intent.UserId, intent.Identity);
+        return result switch
+        {
+            LinkResult.Linked or LinkResult.AlreadyLinked => TypedResults.Ok(await LinkedOf(cluster, intent.UserId)),
+            LinkResult.LinkedElsewhere => Problems.Conflict("linked-elsewhere", "Linked to another account", $"This {intent.Identity.Provider} account already signs in to another account."),
+            _ => Problems.NotFound("Your account no longer exists."),
+        };
+    }
+
+    public static async Task<Ok<IReadOnlyList<LinkedAccountResponse>>> LinkedAccounts(ClaimsPrincipal user, IClusterClient cluster) =>
+        TypedResults.Ok(await LinkedOf(cluster, user.UserId()));
+
+    private static async Task<IReadOnlyList<LinkedAccountResponse>> LinkedOf(IClusterClient cluster, Guid userId) =>
+        [.. (await cluster.GetGrain<IAccountGrain>(userId).GetLinkedLogins()).Select(l => new LinkedAccountResponse(l.Provider, l.Subject, l.Email, l.Scopes, l.LinkedAt))];
+}
+
+public sealed record LinkRequest(string? LinkToken);
+
+/// <summary>A linked provider account; its tokens stay encrypted on the server and are never shown.</summary>
+public sealed record LinkedAccountResponse(string Provider, string Subject, string? Email, IReadOnlyList<string> Scopes, DateTimeOffset LinkedAt);
