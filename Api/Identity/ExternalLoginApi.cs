@@ -24,7 +24,9 @@ public static class ExternalLoginApi
             .WithSummary("Link a provider account to yours with the linkToken a provider sign-in gave you.");
 
         app.MapGet("/auth/linked-accounts", LinkedAccounts).WithTags("Sign-in with a provider").RequireAuthorization(Policies.SignedIn)
-            .WithName("LinkedAccounts").WithSummary("The provider accounts you can sign in with.");
+            .WithName("LinkedAccounts").WithSummary("The provider accounts you can sign in with, and grants still being revoked.");
+        app.MapDelete("/auth/linked-accounts/{provider}/{subject}", Unlink).WithTags("Sign-in with a provider").RequireAuthorization(Policies.SignedIn)
+            .WithName("Unlink").WithSummary("Stop signing in with a provider account and revoke its grant (retried later if the provider is down).");
         return app;
     }
 
@@ -35,7 +37,7 @@ public static class ExternalLoginApi
 
     public static ProblemHttpResult UnknownCallback(string provider) => Problems.NotFound($"Sign-in with '{provider}' is not offered here.");
 
-    public static async Task<Results<Ok<IReadOnlyList<LinkedAccountResponse>>, ValidationProblem, ProblemHttpResult>> ConfirmLink(
+    public static async Task<Results<Ok<LinkedAccountsResponse>, ValidationProblem, ProblemHttpResult>> ConfirmLink(
         LinkRequest request, ClaimsPrincipal user, IDataProtectionProvider protection, IClusterClient cluster)
     {
         if (string.IsNullOrEmpty(request.LinkToken))
@@ -63,12 +65,31 @@ public static class ExternalLoginApi
         };
     }
 
-    public static async Task<Ok<IReadOnlyList<LinkedAccountResponse>>> LinkedAccounts(ClaimsPrincipal user, IClusterClient cluster) =>
+    public static async Task<Ok<LinkedAccountsResponse>> LinkedAccounts(ClaimsPrincipal user, IClusterClient cluster) =>
         TypedResults.Ok(await LinkedOf(cluster, user.UserId()));
 
-    private static async Task<IReadOnlyList<LinkedAccountResponse>> LinkedOf(IClusterClient cluster, Guid userId) =>
-        [.. (await cluster.GetGrain<IAccountGrain>(userId).GetLinkedLogins()).Select(l => new LinkedAccountResponse(l.Provider, l.Subject, l.Email, l.Scopes, l.LinkedAt))];
+    public static async Task<Results<NoContent, ProblemHttpResult>> Unlink(string provider, string subject, ClaimsPrincipal user, IClusterClient cluster) =>
+        await cluster.GetGrain<IAccountGrain>(user.UserId()).Unlink(provider, subject) switch
+        {
+            UnlinkResult.Unlinked => TypedResults.NoContent(),
+            UnlinkResult.LastSignInMethod => Problems.Conflict("last-sign-in-method", "Last way to sign in",
+                "This is the only way to sign in to your account; link another provider first."),
+            _ => Problems.NotFound($"No {provider} account {subject} is linked to yours."),
+        };
+
+    private static async Task<LinkedAccountsResponse> LinkedOf(IClusterClient cluster, Guid userId)
+    {
+        var account = cluster.GetGrain<IAccountGrain>(userId);
+        return new LinkedAccountsResponse(
+            [.. (await account.GetLinkedLogins()).Select(l => new LinkedAccountResponse(l.Provider, l.Subject, l.Email, l.Scopes, l.LinkedAt))],
+            [.. (await account.GetPendingRevocations()).Select(p => new PendingRevocationResponse(p.Provider, p.Subject, p.Attempts, p.LastError, p.NextAttemptAt))]);
+    }
 }
+
+public sealed record LinkedAccountsResponse(IReadOnlyList<LinkedAccountResponse> Accounts, IReadOnlyList<PendingRevocationResponse> PendingRevocations);
+
+/// <summary>An unlinked grant the provider has not confirmed revoking yet; retried at <see cref="NextAttemptAt"/>.</summary>
+public sealed record PendingRevocationResponse(string Provider, string Subject, int Attempts, string? LastError, DateTimeOffset NextAttemptAt);
 
 public sealed record LinkRequest(string? LinkToken);
 

@@ -19,9 +19,6 @@ public sealed class ExternalLoginSettings
     public string? TokenEndpoint { get; set; }
     public string? UserInformationEndpoint { get; set; }
 
-    /// <summary>Where a grant is revoked when the account is unlinked (Google's revoke URL, Facebook's Graph API base).</summary>
-    public string? RevocationEndpoint { get; set; }
-
     public List<string> Scopes { get; set; } = [];
 
     /// <summary>Only for local fakes over plain HTTP.</summary>
@@ -37,7 +34,6 @@ public static class ExternalLoginDefaults
         {
             case "google":
                 s.Authority ??= "https://accounts.google.com";
-                s.RevocationEndpoint ??= "https://oauth2.googleapis.com/revoke";
                 AddScopes(s, "openid", "profile", "email");
                 break;
             case "artistspace":
@@ -47,7 +43,6 @@ public static class ExternalLoginDefaults
                 s.AuthorizationEndpoint ??= "https://www.facebook.com/v19.0/dialog/oauth";
                 s.TokenEndpoint ??= "https://graph.facebook.com/v19.0/oauth/access_token";
                 s.UserInformationEndpoint ??= "https://graph.facebook.com/v19.0/me?fields=id,name,email";
-                s.RevocationEndpoint ??= "https://graph.facebook.com/v19.0";
                 AddScopes(s, "public_profile", "email");
                 break;
             case "patreon":

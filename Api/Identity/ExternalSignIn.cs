@@ -12,7 +12,6 @@ namespace Supporter.Api.Identity;
 /// </summary>
 public static class ExternalSignIn
 {
-    public const string TokenPurpose = "Supporter.ExternalLogins.Tokens";
     public const string LinkPurpose = "Supporter.ExternalLogins.Link";
     public static readonly TimeSpan LinkTokenLifetime = TimeSpan.FromMinutes(10);
 
@@ -30,7 +29,7 @@ public static class ExternalSignIn
             return;
         }
 
-        var tokens = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(TokenPurpose);
+        var tokens = services.GetRequiredService<IDataProtectionProvider>().CreateProtector(ExternalLogins.TokenProtectionPurpose);
         string? Protected(string name) => context.Properties!.GetTokenValue(name) is { Length: > 0 } value ? tokens.Protect(value) : null;
         var settings = services.GetRequiredKeyedService<ExternalLoginSettings>(provider);
         var identity = new ExternalIdentity(

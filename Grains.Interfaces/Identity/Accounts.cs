@@ -9,7 +9,8 @@ public sealed record NewAccount(
     [property: Id(1)] string Email,
     [property: Id(2)] UserType Type,
     [property: Id(3)] ProfileDetails Details,
-    [property: Id(4)] Guid? ReferredBy);
+    [property: Id(4)] Guid? ReferredBy,
+    [property: Id(5)] bool HasPassword = false);
 
 [GenerateSerializer, Immutable, Alias("identity.account-view")]
 public sealed record AccountView(

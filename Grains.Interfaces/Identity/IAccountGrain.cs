@@ -45,6 +45,14 @@ public interface IAccountGrain : IGrainWithGuidKey
 
     Task<ImmutableArray<LinkedLogin>> GetLinkedLogins();
 
+    /// <summary>
+    /// Removes a linked provider account and revokes its grant at the provider, now or, if the provider cannot be
+    /// reached, by retrying later (recorded in <see cref="GetPendingRevocations"/>). The last way to sign in stays.
+    /// </summary>
+    Task<UnlinkResult> Unlink(string provider, string subject);
+
+    Task<ImmutableArray<PendingRevocation>> GetPendingRevocations();
+
     /// <summary>Adds or changes this account's role in an organisation (called by the organisation).</summary>
     Task GrantMembership(Membership membership);
 

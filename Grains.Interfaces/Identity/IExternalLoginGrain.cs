@@ -16,6 +16,9 @@ public interface IExternalLoginGrain : IGrainWithStringKey
 
     /// <summary>Links this provider account to <paramref name="userId"/> (its owner confirmed). Idempotent.</summary>
     Task<LinkResult> Link(Guid userId, ExternalIdentity identity);
+
+    /// <summary>Forgets the link to <paramref name="userId"/> (called by that account when it unlinks). Idempotent.</summary>
+    Task Unlinked(Guid userId);
 }
 
 /// <summary>What a provider told us about the person, and the grant it gave (tokens encrypted by the caller).</summary>
@@ -68,8 +71,34 @@ public sealed record LinkedLogin(
     [property: Id(5)] string? ProtectedAccessToken,
     [property: Id(6)] string? ProtectedRefreshToken);
 
+[GenerateSerializer, Alias("identity.unlink-result")]
+public enum UnlinkResult
+{
+    Unlinked = 0,
+    NotLinked = 1,
+    /// <summary>No password and no other provider: unlinking would leave no way to sign in.</summary>
+    LastSignInMethod = 2,
+}
+
+/// <summary>A grant that is unlinked here but not yet revoked at the provider; retried until it is.</summary>
+[GenerateSerializer, Immutable, Alias("identity.pending-revocation")]
+public sealed record PendingRevocation(
+    [property: Id(0)] string Provider,
+    [property: Id(1)] string Subject,
+    // The refresh token if the provider gave one (revoking it ends the whole grant), else the access token.
+    [property: Id(2)] string? ProtectedToken,
+    [property: Id(3)] int Attempts,
+    [property: Id(4)] string? LastError,
+    [property: Id(5)] DateTimeOffset NextAttemptAt);
+
 public static class ExternalLogins
 {
+    /// <summary>The Data Protection purpose provider tokens are encrypted under (by the Api, read by the silos).</summary>
+    public const string TokenProtectionPurpose = "Supporter.ExternalLogins.Tokens";
+
+    /// <summary>The Data Protection application name every Api instance and silo shares, so they share keys.</summary>
+    public const string ProtectionApplicationName = "supporter";
+
     public static readonly IReadOnlyList<string> Providers = ["google", "facebook", "patreon", "artistspace"];
 
     public static string Key(string provider, string subject) => $"{provider}/{subject}";

@@ -14,9 +14,10 @@ namespace Supporter.Grains.Identity;
 public sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Domain)] IPersistentState<AccountState> state,
     IIdentityDirectory directory,
+    IGrantRevoker revoker,
     DomainClock clock,
     IOptions<AccountOptions> options,
-    ILogger<AccountGrain> logger) : Grain, IAccountGrain
+    ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
     private AccountState State => state.State;
     private Guid UserId => this.GetPrimaryKey();
@@ -28,6 +29,7 @@ public sealed partial class AccountGrain(
         try
         {
             await CompleteCreationAsync();
+            await RevokePendingGrantsAsync();
             await directory.UpsertAccountAsync(UserId, State, cancellationToken);
         }
         catch (Exception exception)
@@ -53,6 +55,7 @@ public sealed partial class AccountGrain(
         State.Type = account.Type;
         State.Details = account.Details.Normalized();
         State.CreatedAt = State.UpdatedAt = now;
+        State.HasPassword = account.HasPassword;
         if (account.Type == UserType.Supporter)
         {
             State.ReferrerCode = ReferralCodes.New();
@@ -162,21 +165,6 @@ public sealed partial class AccountGrain(
         if (State.Referred.Add(referredUserId))
             await SaveAsync();
     }
-
-    public async Task AddLinkedLogin(LinkedLogin login)
-    {
-        if (!State.Exists)
-            throw new InvalidOperationException($"Account {UserId} does not exist, so nothing can be linked to it.");
-        var key = ExternalLogins.Key(login.Provider, login.Subject);
-        // The first link time stays; the grant (scopes, tokens) is the newest.
-        if (State.LinkedLogins.TryGetValue(key, out var current))
-            login = login with { LinkedAt = current.LinkedAt };
-        State.LinkedLogins[key] = login;
-        await SaveAsync();
-    }
-
-    public Task<ImmutableArray<LinkedLogin>> GetLinkedLogins() =>
-        Task.FromResult(State.LinkedLogins.Values.OrderBy(l => l.LinkedAt).ToImmutableArray());
 
     public async Task GrantMembership(Membership membership)
     {

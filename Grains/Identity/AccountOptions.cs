@@ -20,6 +20,10 @@ public sealed class AccountOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan RefreshRetryWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often unrevoked grants of unlinked provider accounts are retried (doubling per failure, up to 6 hours).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan RevocationRetryPeriod { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Failed sign-ins within <see cref="FailureWindow"/> that lock an address.</summary>
     [Range(1, 100)]
     public int MaxFailedSignIns { get; set; } = 5;

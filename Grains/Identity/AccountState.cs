@@ -34,6 +34,9 @@ public sealed class AccountState
     [Id(18)] public long Version { get; set; }
     /// <summary>Provider accounts that sign in as this one, by <see cref="ExternalLogins.Key"/>.</summary>
     [Id(19)] public Dictionary<string, LinkedLogin> LinkedLogins { get; set; } = [];
+    [Id(20)] public bool HasPassword { get; set; }
+    /// <summary>Unlinked grants still to revoke at their provider, by <see cref="ExternalLogins.Key"/>.</summary>
+    [Id(21)] public Dictionary<string, PendingRevocation> PendingRevocations { get; set; } = [];
 
     public bool Exists => CreationRequestId is not null;
 }

@@ -57,7 +57,7 @@ public sealed class EmailLoginGrain(
         State.UserId = userId;
         State.PasswordHash = hasher.HashPassword(this, registration.Password);
         State.RegistrationRequestId = registration.RequestId;
-        State.PendingAccount = new NewAccount(registration.RequestId, registration.Email.Trim(), registration.Type, registration.Details, referrer);
+        State.PendingAccount = new NewAccount(registration.RequestId, registration.Email.Trim(), registration.Type, registration.Details, referrer, HasPassword: true);
         await SaveAsync();
         await CompleteAccountAsync();
         return new Registered(await Account(userId).StartSession(registration.Client), Repeated: false);

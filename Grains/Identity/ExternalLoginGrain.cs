@@ -57,6 +57,14 @@ public sealed class ExternalLoginGrain(
         return already ? LinkResult.AlreadyLinked : LinkResult.Linked;
     }
 
+    public async Task Unlinked(Guid userId)
+    {
+        if (State.UserId != userId)
+            return;
+        State.UserId = null;
+        await SaveAsync();
+    }
+
     /// <summary>
     /// Creates the supporter account of a first sign-in. A verified address is claimed, so it cannot be registered
     /// again; if someone else claimed it meanwhile, their account id comes back instead. An unverified address is

@@ -3,7 +3,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
+using Supporter.Hosting;
+using Supporter.Identity;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Inventory;
@@ -31,6 +35,8 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
         silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
         silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();
+        silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
+        silo.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
         return silo.AddSupporterDomain();
     }
 
@@ -43,6 +49,7 @@ public static class SupporterSiloBuilderExtensions
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
         silo.Services.AddSingleton<IIdentityDirectory, NoIdentityDirectory>();
+        silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         return silo.AddSupporterDomain();
     }
 
@@ -54,6 +61,8 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
         silo.Services.AddOptions<AccountOptions>().BindConfiguration("Identity").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton(typeof(IPasswordHasher<>), typeof(PasswordHasher<>));
+        silo.Services.AddHttpClient(HttpGrantRevoker.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        silo.Services.TryAddSingleton<IGrantRevoker, HttpGrantRevoker>();
         // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
         // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)

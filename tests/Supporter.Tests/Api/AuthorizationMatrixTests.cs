@@ -55,6 +55,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     [
         new("GET", "/auth/me", _ => "/auth/me", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
         new("GET", "/auth/linked-accounts", _ => "/auth/linked-accounts", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
+        new("DELETE", "/auth/linked-accounts/{provider}/{subject}", _ => $"/auth/linked-accounts/google/{Guid.NewGuid():N}", _ => null,
+            Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, NotFound)),
         new("POST", "/auth/oauth/link", _ => "/auth/oauth/link", _ => new { linkToken = "forged" }, Expect(Unauthorized, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest)),
         new("GET", "/supporters/profile", _ => "/supporters/profile", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
         new("PUT", "/supporters/profile", _ => "/supporters/profile", _ => Profile, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),

@@ -18,39 +18,13 @@ namespace Supporter.Tests.Identity;
 [Collection(ApiCollection.Name)]
 public sealed class ExternalSignInTests(ApiFixture api)
 {
-    private static readonly HttpClient Provider = new(new HttpClientHandler { AllowAutoRedirect = false });
+    private Task<ProviderFlow> StartAsync(string provider) => ProviderFlow.StartAsync(api, provider);
 
-    private sealed record Flow(HttpClient Browser, Uri Authorize);
+    private static Task<Uri> AtProviderAsync(Uri authorize, string extraQuery) => ProviderFlow.AtProviderAsync(authorize, extraQuery);
 
-    private async Task<Flow> StartAsync(string provider)
-    {
-        var browser = api.Api.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
-        var start = await browser.GetAsync($"/auth/oauth/{provider}/start");
-        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
-        var authorize = start.Headers.Location!;
-        Assert.StartsWith(api.IdentityProvider.BaseUrl, authorize.ToString());
-        var query = QueryHelpers.ParseQuery(authorize.Query);
-        Assert.Equal("S256", query["code_challenge_method"]);
-        Assert.False(string.IsNullOrEmpty(query["state"]));
-        return new Flow(browser, authorize);
-    }
+    private Task<HttpResponseMessage> SignInAsync(FakeUser user) => ProviderFlow.SignInAsync(api, user);
 
-    /// <summary>The person signs in at the provider, which sends the browser back with a code.</summary>
-    private static async Task<Uri> AtProviderAsync(Uri authorize, string extraQuery)
-    {
-        var answer = await Provider.GetAsync($"{authorize}&{extraQuery}");
-        Assert.True(answer.StatusCode == HttpStatusCode.Redirect, await answer.Content.ReadAsStringAsync());
-        return answer.Headers.Location!;
-    }
-
-    private async Task<HttpResponseMessage> SignInAsync(FakeUser user)
-    {
-        var flow = await StartAsync(user.Provider);
-        var callback = await AtProviderAsync(flow.Authorize, $"user={user.Subject}");
-        return await flow.Browser.GetAsync(callback.PathAndQuery);
-    }
-
-    private static async Task<JsonElement> TokensAsync(HttpResponseMessage response, HttpStatusCode expected)
+    internal static async Task<JsonElement> TokensAsync(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
@@ -75,7 +49,7 @@ public sealed class ExternalSignInTests(ApiFixture api)
         var fan = api.WithToken(again.GetProperty("accessToken").GetString()!);
         var profile = await fan.GetFromJsonAsync<JsonElement>("/supporters/profile");
         Assert.Equal(("Robin Roadie", user.Email), (profile.GetProperty("displayName").GetString(), profile.GetProperty("email").GetString()));
-        var linked = await fan.GetFromJsonAsync<JsonElement>("/auth/linked-accounts");
+        var linked = (await fan.GetFromJsonAsync<JsonElement>("/auth/linked-accounts")).GetProperty("accounts");
         Assert.Equal((provider, user.Subject), (linked[0].GetProperty("provider").GetString(), linked[0].GetProperty("subject").GetString()));
         // The verified address now belongs to this account: registering it with a password is refused.
         var register = await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(user.Email!)));
@@ -105,7 +79,7 @@ public sealed class ExternalSignInTests(ApiFixture api)
         var refused = await ProblemAssert.IsProblem(await SignInAsync(user), HttpStatusCode.Conflict);
         Assert.Equal("/problems/link-confirmation-required", refused.GetProperty("type").GetString());
         var linkToken = refused.GetProperty("linkToken").GetString()!;
-        Assert.Empty((await existing.Client!.GetFromJsonAsync<JsonElement>("/auth/linked-accounts")).EnumerateArray());
+        Assert.Empty((await existing.Client!.GetFromJsonAsync<JsonElement>("/auth/linked-accounts")).GetProperty("accounts").EnumerateArray());
 
         // Somebody else cannot use the confirmation; the owner, signed in, can.
         var stranger = await api.RegisterAsync();
@@ -128,7 +102,7 @@ public sealed class ExternalSignInTests(ApiFixture api)
 
         Assert.Equal("/problems/unverified-email-in-use", refused.GetProperty("type").GetString());
         Assert.False(refused.TryGetProperty("linkToken", out _));
-        Assert.Empty((await existing.Client!.GetFromJsonAsync<JsonElement>("/auth/linked-accounts")).EnumerateArray());
+        Assert.Empty((await existing.Client!.GetFromJsonAsync<JsonElement>("/auth/linked-accounts")).GetProperty("accounts").EnumerateArray());
         // The provider account is still unlinked: the same answer next time.
         await ProblemAssert.IsProblem(await SignInAsync(user), HttpStatusCode.Conflict);
     }

@@ -25,8 +25,8 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Cluster = await SupporterTestCluster.StartAsync();
         IdentityProvider = await FakeIdentityProvider.StartAsync();
+        Cluster = await SupporterTestCluster.StartAsync(settings: IdentityProvider.SiloSettings());
         Api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(ConnectToCluster);
         Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectToCluster);
         // Start both hosts now, so the first test does not pay for it.

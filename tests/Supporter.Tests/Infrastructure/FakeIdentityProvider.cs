@@ -35,7 +35,18 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IssuedCode> _codes = new();
     private readonly ConcurrentDictionary<string, FakeUser> _accessTokens = new();
 
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _revocations = new();
+
     public string BaseUrl { get; private set; } = "";
+
+    /// <summary>While true, the revocation endpoints answer 503, as a provider having an outage would.</summary>
+    public bool RevocationDown { get; set; }
+
+    /// <summary>Completes when the provider revoked <paramref name="token"/> (a refresh or access token it issued).</summary>
+    public Task Revoked(string token) => _revocations.GetOrAdd(token, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Tokens issued to each subject, newest last.</summary>
+    public ConcurrentDictionary<string, ConcurrentQueue<string>> IssuedTokens { get; } = new();
 
     /// <summary>Codes the token endpoint refused, with why (so a test can tell which check refused it).</summary>
     public ConcurrentQueue<string> Refusals { get; } = new();
@@ -61,6 +72,13 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
         var user = new FakeUser(provider, $"{provider}-{Guid.NewGuid():N}", email, emailVerified, name);
         _users[user.Subject] = user;
         return user;
+    }
+
+    /// <summary>Configuration that points the silos' grant revocation here.</summary>
+    public IEnumerable<(string Key, string Value)> SiloSettings()
+    {
+        yield return ("ExternalLogins:google:RevocationEndpoint", $"{BaseUrl}/google/revoke");
+        yield return ("ExternalLogins:facebook:RevocationEndpoint", $"{BaseUrl}/facebook");
     }
 
     /// <summary>Configuration that points the Api's provider handlers here.</summary>
@@ -109,6 +127,17 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
             _app.MapPost($"{issuer}/token", (Delegate)((HttpContext http) => TokenAsync(http, provider, $"{BaseUrl}{issuer}")));
             _app.MapGet($"{issuer}/userinfo", (HttpContext http) => WithUser(http, user => Results.Json(new { sub = user.Subject, email = user.Email, email_verified = user.EmailVerified, name = user.Name })));
         }
+
+        // Google: POST /revoke with the token as a form field. Facebook: DELETE /{user-id}/permissions?access_token=.
+        _app.MapPost("/google/revoke", (Delegate)(async (HttpContext http) =>
+        {
+            var form = await http.Request.ReadFormAsync();
+            return Revoke(form["token"].ToString());
+        }));
+        _app.MapDelete("/facebook/{userId}/permissions", (HttpContext http, string userId) =>
+            _accessTokens.TryGetValue(http.Request.Query["access_token"].ToString(), out var user) && user.Subject != userId
+                ? Results.Json(new { error = new { message = "token of another user" } }, statusCode: 400)
+                : Revoke(http.Request.Query["access_token"].ToString(), new { success = true }));
 
         _app.MapGet("/facebook/dialog/oauth", (HttpContext http) => Authorize(http, "facebook"));
         _app.MapPost("/facebook/oauth/access_token", (Delegate)((HttpContext http) => TokenAsync(http, "facebook", null)));
@@ -167,16 +196,23 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
 
         var accessToken = $"{provider}-access-{Guid.NewGuid():N}";
         _accessTokens[accessToken] = issued.User;
-        var body = new Dictionary<string, object>
-        {
-            ["access_token"] = accessToken,
-            ["token_type"] = "Bearer",
-            ["expires_in"] = 3600,
-            ["refresh_token"] = $"{provider}-refresh-{Guid.NewGuid():N}",
-        };
+        var body = new Dictionary<string, object> { ["access_token"] = accessToken, ["token_type"] = "Bearer", ["expires_in"] = 3600 };
+        // Like the real ones: Google and Patreon give refresh tokens, Facebook a long-lived access token only.
+        if (provider != "facebook")
+            body["refresh_token"] = $"{provider}-refresh-{Guid.NewGuid():N}";
+        var issuedTokens = IssuedTokens.GetOrAdd(issued.User.Subject, _ => new ConcurrentQueue<string>());
+        issuedTokens.Enqueue((string)(body.TryGetValue("refresh_token", out var refresh) ? refresh : accessToken));
         if (oidcIssuer is not null)
             body["id_token"] = IdToken(oidcIssuer, issued);
         return Results.Json(body);
+    }
+
+    private IResult Revoke(string token, object? body = null)
+    {
+        if (RevocationDown)
+            return Results.StatusCode(503);
+        _revocations.GetOrAdd(token, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return body is null ? Results.Ok() : Results.Json(body);
     }
 
     private string IdToken(string issuer, IssuedCode issued)

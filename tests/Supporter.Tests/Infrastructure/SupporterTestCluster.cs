@@ -33,7 +33,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
 
     /// <param name="silos">How many silos to start.</param>
     /// <param name="serviceId">Pass the id of an earlier cluster to see its stored state (a restart).</param>
-    public static async Task<SupporterTestCluster> StartAsync(short silos = 1, string? serviceId = null)
+    /// <param name="settings">More silo configuration (a fake provider's endpoints, say).</param>
+    public static async Task<SupporterTestCluster> StartAsync(short silos = 1, string? serviceId = null, IEnumerable<(string Key, string Value)>? settings = null)
     {
         var connectionString = await TestDatabase.ConnectionStringAsync();
         var (clockId, fakeClock) = TestClocks.Create();
@@ -44,13 +45,17 @@ public sealed class SupporterTestCluster : IAsyncDisposable
         builder.Options.UseTestClusterMembership = false;
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureHostConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new Dictionary<string, string?>
         {
             ["Test:ConnectionString"] = connectionString,
             ["Test:ClockId"] = clockId,
-            // Production wakes idle pools every minute; tests should not wait that long.
+            // Production wakes idle pools every minute and retries revocations every five; tests should not wait that long.
             ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
-        }));
+            ["Identity:RevocationRetryPeriod"] = "00:00:02",
+        };
+        foreach (var (key, value) in settings ?? [])
+            configuration[key] = value;
+        builder.ConfigureHostConfiguration(host => host.AddInMemoryCollection(configuration));
         builder.AddSiloBuilderConfigurator<PostgresSilo>();
         builder.AddClientBuilderConfigurator<PostgresClient>();
         var cluster = builder.Build();
