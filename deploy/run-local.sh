@@ -82,6 +82,7 @@ bin() { echo "$repo/$1/bin/Release/net10.0/$2.dll"; }
 for i in $(seq 1 "$silos"); do
   offset=$((i - 1))
   start "silo$i" "$(bin Silo Supporter.Silo)" --contentRoot "$repo/Silo" --urls "http://127.0.0.1:$((8081 + offset))" \
+    "--Mail:PickupDirectory=$repo/.local/mail" \
     "--Cluster:SiloPort=$((11111 + offset))" "--Cluster:GatewayPort=$((30000 + offset))" "${common[@]}"
   wait_ready "silo$i" "http://127.0.0.1:$((8081 + offset))/health/ready"
 done
@@ -101,6 +102,7 @@ cat >&2 <<TXT
   Capacity hub    http://127.0.0.1:5090/hubs/capacity
   Silo health     http://127.0.0.1:8081/health/ready
   Admin           $admin_email / $admin_password   (kept in .local/admin-password)
+  Mail            .local/mail/*.eml   (confirmation e-mails land here)
   Demo accounts   fan@demo.supporter.local, venue@…, door@…, agent@…, artist@…   password: demo-password-2027
   Demo showtime   curl http://127.0.0.1:5080/api/showtimes/5e7f0a10-0000-4000-8000-000000000003/availability
 

@@ -29,14 +29,22 @@ token() { # email password
   call POST /auth/login "" "{\"email\":\"$1\",\"password\":\"$2\"}" | jq -r .accessToken
 }
 
-register() { # type email display-name
-  local body
+mail_dir="${SUPPORTER_MAIL_DIR:-$repo/.local/mail}"
+
+register() { # type email display-name: registers (idempotent) and confirms the address from the e-mail the silo wrote
+  local body status token message
   body=$(jq -n --arg t "$1" --arg e "$2" --arg n "$3" --arg p "$demo_password" \
     '{userType:$t, email:$e, password:$p, displayName:$n, homeCity:"London", favouriteGenres:["indie","rock"], marketingConsent:false, locale:"en-GB"}')
-  local status
   status=$(curl -sS -o /tmp/supporter-seed.json -w '%{http_code}' -X POST "$api/auth/register" \
     -H 'Content-Type: application/json' -H "X-Request-Id: demo-$2" --data "$body")
-  [[ "$status" == 20[01] ]] || { log "registering $2 failed ($status):"; cat /tmp/supporter-seed.json >&2; exit 1; }
+  [[ "$status" == 202 ]] || { log "registering $2 failed ($status):"; cat /tmp/supporter-seed.json >&2; exit 1; }
+  status=$(curl -sS -o /dev/null -w '%{http_code}' -X POST "$api/auth/login" -H 'Content-Type: application/json' \
+    --data "{\"email\":\"$2\",\"password\":\"$demo_password\"}")
+  if [[ "$status" == 403 ]]; then
+    message=$(grep -l -i "^To: $2" "$mail_dir"/*.eml 2>/dev/null | xargs -r ls -t | head -n 1)
+    token=$(grep -h -o 'verify-email: [^ ]*' "$message" | head -n 1 | cut -d' ' -f2 | tr -d '\r')
+    call POST /auth/verify-email "" "{\"token\":\"$token\"}" >/dev/null
+  fi
   log "account $2 ($1)"
 }
 

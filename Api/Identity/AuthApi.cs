@@ -15,7 +15,9 @@ public static class AuthApi
     {
         var open = app.MapGroup("/auth").WithTags("Authentication").RequireRateLimiting(RateLimits.Authentication);
         open.MapPost("/register", Register).WithName("Register")
-            .WithSummary($"Create an account and sign in. Send a unique {Headers.RequestId}: a retry gets the same account.");
+            .WithSummary($"Create an account; a confirmation e-mail follows. Send a unique {Headers.RequestId}: a retry gets the same account.");
+        open.MapPost("/verify-email", VerifyEmail).WithName("VerifyEmail").WithSummary("Confirm your address with the e-mailed token; signs you in.");
+        open.MapPost("/resend-verification", ResendVerification).WithName("ResendVerification").WithSummary("E-mail a fresh confirmation token.");
         open.MapPost("/login", Login).WithName("Login").WithSummary("Sign in with e-mail and password.");
         open.MapPost("/refresh", Refresh).WithName("Refresh")
             .WithSummary("Trade a refresh token for new tokens. Each refresh token works once; reusing one signs its session out.");
@@ -27,7 +29,7 @@ public static class AuthApi
         return app;
     }
 
-    public static async Task<Results<Created<TokenResponse>, Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Register(
+    public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> Register(
         RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId,
         HttpContext http, IClusterClient cluster, AccessTokens tokens)
     {
@@ -46,22 +48,43 @@ public static class AuthApi
             request.DisplayName ?? "", request.HomeCity ?? "", [.. request.FavouriteGenres ?? []], request.MarketingConsent ?? false, request.Locale ?? "en");
         foreach (var (field, messages) in details.Validate())
             errors[field] = messages;
-        if (request.ReferrerCode is not null && !ReferralCodes.TryNormalize(request.ReferrerCode, out _))
+        if (request.AnyReferrerCode is not null && !ReferralCodes.TryNormalize(request.AnyReferrerCode, out _))
             errors["referrerCode"] = [$"A referrer code is {ReferralCodes.Length} letters and digits."];
         if (errors.Count > 0)
             return Problems.Invalid(errors);
 
-        var registration = new Registration(requestId!, request.Email!, request.Password!, type, details, request.ReferrerCode, Client(http));
+        var registration = new Registration(requestId!, request.Email!, request.Password!, type, details, request.AnyReferrerCode, Client(http));
         var result = await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).Register(registration);
         return result switch
         {
-            Registered { Repeated: false } r => TypedResults.Created("/auth/me", Tokens(tokens, r.Session)),
-            Registered r => TypedResults.Ok(Tokens(tokens, r.Session)),
-            EmailUnavailable => Problems.Conflict("email-unavailable", "E-mail address unavailable",
-                "This e-mail address cannot be registered. If it is yours, sign in instead."),
+            // The same answer whether the address was free or taken: only its owner's inbox learns which.
+            RegistrationAccepted => TypedResults.Accepted((string?)null, new RegistrationResponse("pending_verification",
+                "Check your inbox: confirm the address with the e-mailed token (POST /auth/verify-email), then you are signed in.")),
             RegistrationInvalid invalid => Problems.Invalid(invalid.Errors.ToDictionary()),
             _ => throw new InvalidOperationException($"Unexpected registration result {result}."),
         };
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem>> VerifyEmail(
+        VerifyEmailRequest request, HttpContext http, IClusterClient cluster, AccessTokens tokens)
+    {
+        const string invalid = "This confirmation token is not valid, was replaced by a newer one, or has expired; ask for a new one.";
+        if (!VerificationTokens.TryParse(request.Token, out var address, out var secret))
+            return Problems.Invalid("token", invalid);
+        return await cluster.GetGrain<IEmailLoginGrain>(address).VerifyEmail(secret, Client(http)) switch
+        {
+            EmailVerified verified => TypedResults.Ok(Tokens(tokens, verified.Session)),
+            _ => Problems.Invalid("token", invalid),
+        };
+    }
+
+    public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> ResendVerification(ResendVerificationRequest request, IClusterClient cluster)
+    {
+        if (!EmailAddresses.IsValid(request.Email))
+            return Problems.Invalid("email", "A valid e-mail address is required.");
+        await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).ResendVerification();
+        return TypedResults.Accepted((string?)null, new RegistrationResponse("pending_verification",
+            "If this address has an unconfirmed account, a new confirmation e-mail is on its way."));
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
@@ -80,6 +103,7 @@ public static class AuthApi
         {
             SignedIn signedIn => TypedResults.Ok(Tokens(tokens, signedIn.Session)),
             InvalidCredentials => Problems.Unauthorized("invalid-credentials", "Sign-in failed", "The e-mail address or the password is wrong."),
+            EmailNotVerified => Problems.Forbidden("Confirm your e-mail address first (see the e-mail we sent, or POST /auth/resend-verification).", "email-not-verified"),
             LockedOut locked => Problems.LockedOut(locked.Until - DateTimeOffset.UtcNow),
             _ => throw new InvalidOperationException($"Unexpected sign-in result {result}."),
         };

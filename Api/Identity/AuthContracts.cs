@@ -11,7 +11,21 @@ public sealed record RegisterRequest(
     IReadOnlyList<string>? FavouriteGenres,
     bool? MarketingConsent,
     string? Locale,
-    string? ReferrerCode);
+    string? ReferrerCode)
+{
+    /// <summary>Also accepted under the snake_case name the registration flow's clients send.</summary>
+    [System.Text.Json.Serialization.JsonPropertyName("referrer_code")]
+    public string? ReferrerCodeSnakeCase { get; init; }
+
+    public string? AnyReferrerCode => ReferrerCode ?? ReferrerCodeSnakeCase;
+}
+
+/// <summary>What registration answers, whether or not the address already had an account.</summary>
+public sealed record RegistrationResponse(string Status, string Detail);
+
+public sealed record VerifyEmailRequest(string? Token);
+
+public sealed record ResendVerificationRequest(string? Email);
 
 public sealed record LoginRequest(string? Email, string? Password);
 

@@ -32,17 +32,12 @@ public sealed partial class BootstrapAdmin(IClusterClient cluster, IOptions<Boot
             return;
         var registration = new Registration(
             "bootstrap-admin", email, password, UserType.Admin,
-            new ProfileDetails("Administrator", "", [], false, "en"), null, new ClientInfo("bootstrap", ""));
+            new ProfileDetails("Administrator", "", [], false, "en"), null, new ClientInfo("bootstrap", ""), EmailPreVerified: true);
         var result = await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(email)).Register(registration);
         switch (result)
         {
-            case Registered { Repeated: false }:
-                LogCreated(email);
-                break;
-            case Registered:
-                break;
-            case EmailUnavailable:
-                LogTaken(email);
+            case RegistrationAccepted:
+                LogEnsured(email);
                 break;
             case RegistrationInvalid invalid:
                 throw new InvalidOperationException("The bootstrap admin could not be created: "
@@ -54,9 +49,7 @@ public sealed partial class BootstrapAdmin(IClusterClient cluster, IOptions<Boot
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(LogLevel.Information, "Created the bootstrap admin {Email}")]
-    private partial void LogCreated(string email);
-
-    [LoggerMessage(LogLevel.Warning, "The bootstrap admin address {Email} belongs to an account created otherwise (or with another password); left as it is")]
-    private partial void LogTaken(string email);
+    // An address that already belonged to another account is left as it was (its owner gets a notice).
+    [LoggerMessage(LogLevel.Information, "Bootstrap admin {Email} ensured")]
+    private partial void LogEnsured(string email);
 }

@@ -21,8 +21,8 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string type, string title, string detail) => TypedResults.Problem(
         title: title, detail: detail, statusCode: StatusCodes.Status401Unauthorized, type: $"/problems/{type}");
 
-    public static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(
-        title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: "/problems/forbidden");
+    public static ProblemHttpResult Forbidden(string detail, string type = "forbidden") => TypedResults.Problem(
+        title: "Forbidden", detail: detail, statusCode: StatusCodes.Status403Forbidden, type: $"/problems/{type}");
 
     /// <summary>Too many failed sign-ins for one address; the same answer whether or not an account has it.</summary>
     public static ProblemHttpResult LockedOut(TimeSpan remaining) => TypedResults.Problem(

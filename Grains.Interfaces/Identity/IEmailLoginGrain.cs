@@ -8,10 +8,17 @@ namespace Supporter.Identity;
 public interface IEmailLoginGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Creates the account and signs it in. The same <see cref="Registration.RequestId"/> again yields the same
-    /// account (a new session); any other registration of a taken address is refused.
+    /// Creates the account and e-mails a confirmation token; for a taken address, e-mails its owner a notice
+    /// instead. Both answer <see cref="RegistrationAccepted"/>. The same <see cref="Registration.RequestId"/> again
+    /// yields the same account (and a fresh token).
     /// </summary>
     Task<RegisterResult> Register(Registration registration);
+
+    /// <summary>Confirms the address with the e-mailed secret and signs the account in.</summary>
+    Task<VerifyResult> VerifyEmail(string secret, ClientInfo client);
+
+    /// <summary>E-mails a fresh confirmation token if the address has an unconfirmed account; otherwise nothing.</summary>
+    Task ResendVerification();
 
     /// <summary>Checks the password and starts a session; counts failures and locks the address after too many.</summary>
     Task<SignInResult> SignIn(string password, ClientInfo client);

@@ -1,45 +1,53 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Notifications;
 using Supporter.Identity;
 using SignInResult = Supporter.Identity.SignInResult;
 
 namespace Supporter.Grains.Identity;
 
 /// <summary>
-/// Owns one e-mail address: which account it belongs to, the password hash, and the lockout. Not reentrant, so
-/// failed attempts are counted without races and two registrations of one address cannot both win.
+/// Owns one e-mail address: which account it belongs to, the password hash, whether the address is confirmed,
+/// and the lockout. Not reentrant, so failed attempts are counted without races and two registrations of one
+/// address cannot both win.
 /// <para>
-/// An unknown address answers like a wrong password, after the same hashing work, and locks the same way, so that
-/// neither the answer nor its timing tells whether an account exists.
+/// Nothing here tells a stranger whether an account exists: registering a taken address answers like a new one (the
+/// owner gets a notice by e-mail instead of a confirmation), an unknown address signs in like a wrong password, and
+/// every path does the same password-hashing work.
 /// </para>
 /// </summary>
-public sealed class EmailLoginGrain(
+public sealed partial class EmailLoginGrain(
     [PersistentState("email-login", StorageNames.Domain)] IPersistentState<EmailLoginState> state,
     IPasswordHasher<EmailLoginGrain> hasher,
+    IMailer mailer,
+    IOptions<MailSettings> mail,
     DomainClock clock,
-    IOptions<AccountOptions> options) : Grain, IEmailLoginGrain
+    IOptions<AccountOptions> options,
+    ILogger<EmailLoginGrain> logger) : Grain, IEmailLoginGrain
 {
-    // A hash of nothing anyone knows, verified against when the address has no account.
+    private static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(24);
+    private static readonly TimeSpan VerificationInterval = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan NoticeInterval = TimeSpan.FromMinutes(10);
+
+    // A hash of nothing anyone knows, verified against when the address has no password.
     private static readonly Lazy<string> DecoyHash = new(() =>
-        new PasswordHasher<EmailLoginGrain>().HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24))));
+        new PasswordHasher<EmailLoginGrain>().HashPassword(null!, Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))));
 
     private readonly Queue<DateTimeOffset> _recentFailures = new();
+    // When this activation last mailed, so that repeated requests cannot flood an inbox.
+    private DateTimeOffset _lastVerificationAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastNoticeAt = DateTimeOffset.MinValue;
 
     private EmailLoginState State => state.State;
+    private string Address => this.GetPrimaryKeyString();
 
     public async Task<RegisterResult> Register(Registration registration)
     {
-        if (State.UserId is { } existing)
-        {
-            if (State.RegistrationRequestId != registration.RequestId || State.PasswordHash is not { } hash
-                || hasher.VerifyHashedPassword(this, hash, registration.Password) == PasswordVerificationResult.Failed)
-                return new EmailUnavailable();
-            await CompleteAccountAsync();
-            return new Registered(await Account(existing).StartSession(registration.Client), Repeated: true);
-        }
-
         var errors = Validate(registration);
         Guid? referrer = null;
         if (registration.ReferrerCode is { } code && errors.Count == 0)
@@ -53,14 +61,61 @@ public sealed class EmailLoginGrain(
         if (errors.Count > 0)
             return new RegistrationInvalid(errors.ToImmutableDictionary());
 
-        var userId = Guid.NewGuid();
-        State.UserId = userId;
+        if (State.UserId is not null)
+        {
+            var sameRequest = State.RegistrationRequestId == registration.RequestId
+                & hasher.VerifyHashedPassword(this, State.PasswordHash ?? DecoyHash.Value, registration.Password) != PasswordVerificationResult.Failed
+                & State.PasswordHash is not null;
+            if (sameRequest)
+            {
+                await CompleteAccountAsync();
+                if (!State.Verified && registration.EmailPreVerified)
+                {
+                    State.Verified = true;
+                    await SaveAsync();
+                }
+                if (!State.Verified)
+                    await SendVerificationAsync();
+            }
+            else if (clock.UtcNow - _lastNoticeAt >= NoticeInterval)
+            {
+                _lastNoticeAt = clock.UtcNow;
+                await SendMailAsync("Someone tried to register with your address",
+                    $"Somebody tried to create a Supporter account with {registration.Email.Trim()}, which already has one.\n\n"
+                    + "If it was you, sign in instead (or reset your password). If not, you can ignore this message.");
+            }
+            return new RegistrationAccepted();
+        }
+
+        State.UserId = Guid.NewGuid();
         State.PasswordHash = hasher.HashPassword(this, registration.Password);
         State.RegistrationRequestId = registration.RequestId;
+        State.Verified = registration.EmailPreVerified;
         State.PendingAccount = new NewAccount(registration.RequestId, registration.Email.Trim(), registration.Type, registration.Details, referrer, HasPassword: true);
         await SaveAsync();
         await CompleteAccountAsync();
-        return new Registered(await Account(userId).StartSession(registration.Client), Repeated: false);
+        if (!State.Verified)
+            await SendVerificationAsync();
+        return new RegistrationAccepted();
+    }
+
+    public async Task<VerifyResult> VerifyEmail(string secret, ClientInfo client)
+    {
+        if (State.UserId is not { } userId || State.VerificationHash is not { } expected || State.VerificationExpiresAt <= clock.UtcNow
+            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), expected))
+            return new VerificationInvalid();
+        State.Verified = true;
+        State.VerificationHash = null;
+        State.VerificationExpiresAt = null;
+        await SaveAsync();
+        await CompleteAccountAsync();
+        return new EmailVerified(await Account(userId).StartSession(client));
+    }
+
+    public async Task ResendVerification()
+    {
+        if (State.UserId is not null && !State.Verified)
+            await SendVerificationAsync();
     }
 
     public async Task<SignInResult> SignIn(string password, ClientInfo client)
@@ -79,6 +134,8 @@ public sealed class EmailLoginGrain(
             State.PasswordHash = hasher.HashPassword(this, password!);
             await SaveAsync();
         }
+        if (!State.Verified)
+            return new EmailNotVerified();
         await CompleteAccountAsync();
         return new SignedIn(await Account(State.UserId!.Value).StartSession(client));
     }
@@ -96,6 +153,8 @@ public sealed class EmailLoginGrain(
         State.UserId = userId;
         State.RegistrationRequestId = account.RequestId;
         State.PendingAccount = account;
+        // The provider vouched for the address.
+        State.Verified = true;
         await SaveAsync();
         await CompleteAccountAsync();
         return new ExternalAccount(userId, Created: true);
@@ -120,6 +179,35 @@ public sealed class EmailLoginGrain(
         return new LockedOut(State.LockedUntil.Value);
     }
 
+    /// <summary>A new secret replaces any earlier one; it is stored (hashed) before it is sent.</summary>
+    private async Task SendVerificationAsync()
+    {
+        if (clock.UtcNow - _lastVerificationAt < VerificationInterval)
+            return;
+        _lastVerificationAt = clock.UtcNow;
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        State.VerificationHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+        State.VerificationExpiresAt = clock.UtcNow + VerificationLifetime;
+        await SaveAsync();
+        var token = VerificationTokens.Format(Address, secret);
+        await SendMailAsync("Confirm your e-mail address",
+            $"Welcome to Supporter! Confirm this address to sign in:\n\n{mail.Value.VerificationLink.Replace("{token}", Uri.EscapeDataString(token))}\n\n"
+            + $"Or send this token to POST /auth/verify-email: {token}\n\nIt works for {VerificationLifetime.TotalHours:0} hours.");
+    }
+
+    /// <summary>Best effort: a lost message is recovered by asking again (resend), so a relay outage fails nothing.</summary>
+    private async Task SendMailAsync(string subject, string text)
+    {
+        try
+        {
+            await mailer.SendAsync(State.PendingAccount?.Email ?? Address, subject, text);
+        }
+        catch (Exception exception)
+        {
+            LogMailFailed(exception, subject);
+        }
+    }
+
     /// <summary>The second step of registration: create the account itself (idempotent), then forget the draft.</summary>
     private async Task CompleteAccountAsync()
     {
@@ -136,7 +224,7 @@ public sealed class EmailLoginGrain(
     private Dictionary<string, string[]> Validate(Registration registration)
     {
         var errors = registration.Details.Validate();
-        if (!EmailAddresses.IsValid(registration.Email) || EmailAddresses.Normalize(registration.Email) != this.GetPrimaryKeyString())
+        if (!EmailAddresses.IsValid(registration.Email) || EmailAddresses.Normalize(registration.Email) != Address)
             errors["email"] = ["A valid e-mail address is required."];
         if (EmailAddresses.PasswordProblem(registration.Password, registration.Email) is { } problem)
             errors["password"] = [problem];
@@ -154,7 +242,10 @@ public sealed class EmailLoginGrain(
         catch (Exception exception)
         {
             DeactivateOnIdle();
-            throw new StateUnavailableException($"Sign-in {this.GetPrimaryKeyString()} could not be stored.", exception);
+            throw new StateUnavailableException($"Sign-in {Address} could not be stored.", exception);
         }
     }
+
+    [LoggerMessage(LogLevel.Warning, "Sending '{Subject}' failed; the person can ask for it again")]
+    private partial void LogMailFailed(Exception exception, string subject);
 }

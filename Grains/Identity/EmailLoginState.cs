@@ -15,4 +15,9 @@ public sealed class EmailLoginState
     [Id(3)] public NewAccount? PendingAccount { get; set; }
     /// <summary>Set when the address was locked; failed attempts themselves are counted in memory.</summary>
     [Id(4)] public DateTimeOffset? LockedUntil { get; set; }
+    /// <summary>The address was confirmed (by its e-mail, by a provider that vouched for it, or by trusted set-up).</summary>
+    [Id(5)] public bool Verified { get; set; }
+    /// <summary>Hash of the outstanding confirmation secret (the secret itself is only e-mailed).</summary>
+    [Id(6)] public byte[]? VerificationHash { get; set; }
+    [Id(7)] public DateTimeOffset? VerificationExpiresAt { get; set; }
 }

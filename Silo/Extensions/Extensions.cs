@@ -1,3 +1,4 @@
+using Supporter.Grains.Notifications;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -12,6 +13,9 @@ public static class Extensions
     {
         var cluster = BindValidated<ClusterSettings>(builder, ClusterSettings.Section);
         var database = BindValidated<DatabaseSettings>(builder, DatabaseSettings.Section);
+        if (builder.Configuration.GetSection("Mail").Get<MailSettings>() is not { IsConfigured: true })
+            throw new OptionsValidationException("Mail", typeof(MailSettings),
+                ["Mail:SmtpHost (a relay) or Mail:PickupDirectory (a folder for .eml files, for development) is required: accounts are confirmed by e-mail."]);
 
         if (cluster.InMemory)
         {

@@ -10,6 +10,7 @@ using Supporter.Hosting;
 using Supporter.Identity;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Notifications;
 using Supporter.Grains.Inventory;
 using Supporter.Grains.Showtimes;
 using Supporter.Inventory;
@@ -63,6 +64,8 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.TryAddSingleton(typeof(IPasswordHasher<>), typeof(PasswordHasher<>));
         silo.Services.AddHttpClient(HttpGrantRevoker.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         silo.Services.TryAddSingleton<IGrantRevoker, HttpGrantRevoker>();
+        silo.Services.AddOptions<MailSettings>().BindConfiguration("Mail");
+        silo.Services.TryAddSingleton<IMailer, Mailer>();
         // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
         // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)

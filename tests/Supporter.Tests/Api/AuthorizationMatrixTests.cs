@@ -24,7 +24,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     /// <summary>Endpoints anyone may call; everything else must be in <see cref="Rows"/>.</summary>
     private static readonly HashSet<string> Public =
     [
-        "POST /auth/register", "POST /auth/login", "POST /auth/refresh",
+        "POST /auth/register", "POST /auth/login", "POST /auth/refresh", "POST /auth/verify-email", "POST /auth/resend-verification",
         "GET /auth/oauth/{provider}/start", "GET /auth/oauth/{provider}/callback",
         "GET /api/showtimes/{showtimeId}", "GET /api/showtimes/{showtimeId}/availability",
         "* /health/live", "* /health/ready", "GET /openapi/{documentName}.json",

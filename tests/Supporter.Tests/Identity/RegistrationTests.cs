@@ -10,13 +10,20 @@ namespace Supporter.Tests.Identity;
 public sealed class RegistrationTests(ApiFixture api)
 {
     [Fact]
-    public async Task A_supporter_registers_with_a_profile_and_gets_supporter_tokens()
+    public async Task A_supporter_registers_confirms_the_address_and_gets_supporter_tokens()
     {
         var email = Accounts.UniqueEmail();
         var response = await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(email)));
 
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var tokens = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("pending_verification", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        // Not signed in until the address is confirmed, even with the right password.
+        var early = await api.Anonymous().PostAsJsonAsync("/auth/login", new { email, password = Accounts.Password });
+        Assert.Equal("/problems/email-not-verified", (await ProblemAssert.IsProblem(early, HttpStatusCode.Forbidden)).GetProperty("type").GetString());
+
+        var verified = await Accounts.VerifyAsync(api.Anonymous(), await Accounts.VerificationTokenAsync(api.Mail, email));
+        Assert.Equal(HttpStatusCode.OK, verified.StatusCode);
+        var tokens = await verified.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Bearer", tokens.GetProperty("tokenType").GetString());
         Assert.Equal("supporter", tokens.GetProperty("account").GetProperty("userType").GetString());
         var claims = JwtPayload(tokens.GetProperty("accessToken").GetString()!);
@@ -39,6 +46,42 @@ public sealed class RegistrationTests(ApiFixture api)
 
         var stored = await Scalar<string>("SELECT p.home_city FROM supporter_profiles p JOIN users u ON u.id = p.user_id WHERE u.email = @email", email);
         Assert.Equal("Leeds", stored);
+        // A confirmation token works once.
+        await ProblemAssert.IsValidationProblem(await Accounts.VerifyAsync(api.Anonymous(), "bm9ib2R5QGV4YW1wbGUudGVzdA.AAAAAAAAAAAAAAAAAAAAAAAA"), "token");
+    }
+
+    [Fact]
+    public async Task A_resent_confirmation_replaces_the_earlier_one()
+    {
+        var email = Accounts.UniqueEmail();
+        await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(email)));
+        var first = await Accounts.VerificationTokenAsync(api.Mail, email);
+        api.Cluster.Clock.Advance(TimeSpan.FromMinutes(2));
+
+        var resend = await api.Anonymous().PostAsJsonAsync("/auth/resend-verification", new { email });
+        var second = await Accounts.VerificationTokenAsync(api.Mail, email);
+
+        Assert.Equal(HttpStatusCode.Accepted, resend.StatusCode);
+        await ProblemAssert.IsValidationProblem(await Accounts.VerifyAsync(api.Anonymous(), first), "token");
+        Assert.Equal(HttpStatusCode.OK, (await Accounts.VerifyAsync(api.Anonymous(), second)).StatusCode);
+        // Asking for an address without an unconfirmed account looks the same and sends nothing.
+        var nobody = Accounts.UniqueEmail("nobody");
+        var unknown = await api.Anonymous().PostAsJsonAsync("/auth/resend-verification", new { email = nobody });
+        Assert.Equal(HttpStatusCode.Accepted, unknown.StatusCode);
+        Assert.Equal(await resend.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+        Assert.False(api.Mail.HasUnread(nobody));
+    }
+
+    [Fact]
+    public async Task A_confirmation_token_expires()
+    {
+        var email = Accounts.UniqueEmail();
+        await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(email)));
+        var token = await Accounts.VerificationTokenAsync(api.Mail, email);
+
+        api.Cluster.Clock.Advance(TimeSpan.FromHours(25));
+
+        await ProblemAssert.IsValidationProblem(await Accounts.VerifyAsync(api.Anonymous(), token), "token");
     }
 
     [Theory]
@@ -57,21 +100,36 @@ public sealed class RegistrationTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task A_retried_registration_gets_the_same_account_and_a_taken_address_is_refused()
+    public async Task A_taken_address_gets_the_same_answer_as_a_free_one_and_only_its_owner_hears_of_it()
+    {
+        var owner = await api.RegisterAsync();
+        var fresh = Accounts.UniqueEmail();
+
+        var taken = await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(owner.Email.ToUpperInvariant(), password: "an attacker's password")));
+        var free = await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(fresh)));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (taken.StatusCode, free.StatusCode));
+        Assert.Equal(await free.Content.ReadAsStringAsync(), await taken.Content.ReadAsStringAsync());
+        var notice = await api.Mail.NextAsync(owner.Email);
+        Assert.Contains("already has one", notice.TextBody);
+        Assert.Equal(1, await Scalar<long>("SELECT count(*) FROM users WHERE lower(email) = lower(@email)", owner.Email));
+        // The owner's password still works; the attacker's does not.
+        Assert.Equal(HttpStatusCode.OK, (await api.Anonymous().PostAsJsonAsync("/auth/login", new { email = owner.Email, password = owner.Password })).StatusCode);
+        await ProblemAssert.IsProblem(await api.Anonymous().PostAsJsonAsync("/auth/login", new { email = owner.Email, password = "an attacker's password" }), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_retried_registration_makes_one_account()
     {
         var email = Accounts.UniqueEmail();
         var body = Accounts.RegistrationBody(email);
 
         var first = await api.Anonymous().SendAsync(Accounts.Registration(body, "signup-1"));
         var retry = await api.Anonymous().SendAsync(Accounts.Registration(body, "signup-1"));
-        var other = await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(email.ToUpperInvariant()), "signup-2"));
 
-        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
-        Assert.Equal(await AccountId(first), await AccountId(retry));
-        var problem = await ProblemAssert.IsProblem(other, HttpStatusCode.Conflict);
-        Assert.Equal("/problems/email-unavailable", problem.GetProperty("type").GetString());
-        Assert.Equal(1, await Scalar<long>("SELECT count(*) FROM users WHERE lower(email) = lower(@email)", email));
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (first.StatusCode, retry.StatusCode));
+        Assert.Equal(1, await Scalar<long>("SELECT count(*) FROM users WHERE email = @email", email));
+        Assert.Equal(HttpStatusCode.OK, (await Accounts.VerifyAsync(api.Anonymous(), await Accounts.VerificationTokenAsync(api.Mail, email))).StatusCode);
     }
 
     [Fact]
@@ -81,8 +139,7 @@ public sealed class RegistrationTests(ApiFixture api)
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
             api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(email), $"race-{i}"))));
 
-        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
-        Assert.Equal(7, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Accepted, r.StatusCode));
         Assert.Equal(1, await Scalar<long>("SELECT count(*) FROM users WHERE email = @email", email));
     }
 
@@ -122,6 +179,19 @@ public sealed class RegistrationTests(ApiFixture api)
         Assert.Equal(1, (await referrer.Client!.GetFromJsonAsync<JsonElement>("/supporters/profile")).GetProperty("referralCount").GetInt32());
     }
 
+    [Fact]
+    public async Task The_snake_case_referrer_code_is_accepted_too()
+    {
+        var referrer = await api.RegisterAsync();
+        var email = Accounts.UniqueEmail();
+        var body = new { email, password = Accounts.Password, userType = "supporter", displayName = "Snake", locale = "en", referrer_code = referrer.ReferrerCode };
+
+        Assert.Equal(HttpStatusCode.Accepted, (await api.Anonymous().SendAsync(Accounts.Registration(body))).StatusCode);
+        await Accounts.VerifyAsync(api.Anonymous(), await Accounts.VerificationTokenAsync(api.Mail, email));
+
+        Assert.Equal(1, (await referrer.Client!.GetFromJsonAsync<JsonElement>("/supporters/profile")).GetProperty("referralCount").GetInt32());
+    }
+
     public static TheoryData<string, object> BadRegistrations => new()
     {
         { "email", new { email = "not-an-address", password = Accounts.Password, userType = "supporter", displayName = "A", locale = "en" } },
@@ -145,9 +215,7 @@ public sealed class RegistrationTests(ApiFixture api)
         await ProblemAssert.IsValidationProblem(await api.Anonymous().SendAsync(Accounts.Registration(body)), field);
 
         Assert.Equal(0, await Scalar<long>("SELECT count(*) FROM users WHERE lower(email) = lower(@email)", email));
-        // The address stays free: a good registration of it still works.
-        var good = await api.Anonymous().SendAsync(Accounts.Registration(Accounts.RegistrationBody(email.Contains('@') ? email : Accounts.UniqueEmail())));
-        Assert.Equal(HttpStatusCode.Created, good.StatusCode);
+        Assert.False(api.Mail.HasUnread(email));
     }
 
     [Fact]

@@ -36,13 +36,29 @@ public static class Accounts
         return request;
     }
 
-    public static async Task<TestAccount> RegisterAsync(HttpClient anonymous, string userType = "supporter", string? referrerCode = null)
+    /// <summary>The confirmation token in the newest e-mail to <paramref name="email"/>.</summary>
+    public static async Task<string> VerificationTokenAsync(FakeSmtpServer mail, string email)
+    {
+        var message = await mail.NextAsync(email);
+        var match = System.Text.RegularExpressions.Regex.Match(message.TextBody ?? "", @"POST /auth/verify-email: (\S+)");
+        Assert.True(match.Success, $"No confirmation token in '{message.Subject}': {message.TextBody}");
+        return match.Groups[1].Value;
+    }
+
+    public static async Task<HttpResponseMessage> VerifyAsync(HttpClient anonymous, string token) =>
+        await anonymous.PostAsJsonAsync("/auth/verify-email", new { token });
+
+    /// <summary>Registers, confirms the address from the e-mail, and returns the signed-in account.</summary>
+    public static async Task<TestAccount> RegisterAsync(HttpClient anonymous, FakeSmtpServer mail, string userType = "supporter", string? referrerCode = null)
     {
         var email = UniqueEmail(userType.Replace('_', '-'));
         var response = await anonymous.SendAsync(Registration(RegistrationBody(email, userType, referrerCode)));
-        if (!response.IsSuccessStatusCode)
+        if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
             throw new InvalidOperationException($"Registration failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        var tokens = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var verified = await VerifyAsync(anonymous, await VerificationTokenAsync(mail, email));
+        if (!verified.IsSuccessStatusCode)
+            throw new InvalidOperationException($"Confirming the address failed with {(int)verified.StatusCode}: {await verified.Content.ReadAsStringAsync()}");
+        var tokens = await verified.Content.ReadFromJsonAsync<JsonElement>();
         var userId = tokens.GetProperty("account").GetProperty("id").GetGuid();
         var accessToken = tokens.GetProperty("accessToken").GetString()!;
         var code = "";

@@ -22,11 +22,13 @@ public sealed class ApiFixture : IAsyncLifetime
     public WebApplicationFactory<Supporter.Api.Program> Api { get; private set; } = null!;
     public WebApplicationFactory<Supporter.ScannerHub.Program> Hub { get; private set; } = null!;
     public FakeIdentityProvider IdentityProvider { get; private set; } = null!;
+    public FakeSmtpServer Mail { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         IdentityProvider = await FakeIdentityProvider.StartAsync();
-        Cluster = await SupporterTestCluster.StartAsync(settings: IdentityProvider.SiloSettings());
+        Mail = FakeSmtpServer.Start();
+        Cluster = await SupporterTestCluster.StartAsync(settings: [.. IdentityProvider.SiloSettings(), .. Mail.SiloSettings()]);
         Api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(ConnectToCluster);
         Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectToCluster);
         // Start both hosts now, so the first test does not pay for it.
@@ -76,7 +78,7 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>Registers a new account of <paramref name="userType"/> with a unique address and signs it in.</summary>
     public async Task<TestAccount> RegisterAsync(string userType = "supporter", string? referrerCode = null)
     {
-        var account = await Accounts.RegisterAsync(Anonymous(), userType, referrerCode);
+        var account = await Accounts.RegisterAsync(Anonymous(), Mail, userType, referrerCode);
         return account with { Client = WithToken(account.AccessToken) };
     }
 
@@ -120,6 +122,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await Hub.DisposeAsync();
         await Cluster.DisposeAsync();
         await IdentityProvider.DisposeAsync();
+        await Mail.DisposeAsync();
     }
 }
 

@@ -43,6 +43,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Cluster:GatewayPort={gatewayPort}",
             $"--Database:ConnectionString={connectionString}",
             "--Database:MaxPoolSize=20",
+            $"--Mail:PickupDirectory={Path.Combine(Path.GetTempPath(), "supporter-test-mail")}",
             "--Logging:LogLevel:Default=Warning"])
         {
             start.ArgumentList.Add(argument);

@@ -52,6 +52,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             // Production wakes idle pools every minute and retries revocations every five; tests should not wait that long.
             ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
             ["Identity:RevocationRetryPeriod"] = "00:00:02",
+            // Clusters without a fake SMTP server drop their mail in a folder.
+            ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "supporter-test-mail"),
         };
         foreach (var (key, value) in settings ?? [])
             configuration[key] = value;
