@@ -104,7 +104,7 @@ public static class AuthApi
             SignedIn signedIn => TypedResults.Ok(Tokens(tokens, signedIn.Session)),
             InvalidCredentials => Problems.Unauthorized("invalid-credentials", "Sign-in failed", "The e-mail address or the password is wrong."),
             EmailNotVerified => Problems.Forbidden("Confirm your e-mail address first (see the e-mail we sent, or POST /auth/resend-verification).", "email-not-verified"),
-            LockedOut locked => Problems.LockedOut(locked.Until - DateTimeOffset.UtcNow),
+            LockedOut locked => LockedOut(http, locked.Until - DateTimeOffset.UtcNow),
             _ => throw new InvalidOperationException($"Unexpected sign-in result {result}."),
         };
     }
@@ -139,6 +139,13 @@ public static class AuthApi
         await cluster.GetGrain<IAccountGrain>(user.UserId()).GetAccount() is { } account
             ? TypedResults.Ok(MeResponse.From(account))
             : Problems.NotFound("The account of this token no longer exists.");
+
+    private static ProblemHttpResult LockedOut(HttpContext http, TimeSpan remaining)
+    {
+        var problem = Problems.LockedOut(remaining);
+        http.Response.Headers.RetryAfter = problem.ProblemDetails.Extensions["retryAfterSeconds"]!.ToString();
+        return problem;
+    }
 
     private static ProblemHttpResult RefreshRefused(RefreshRefusal reason) => reason switch
     {

@@ -45,8 +45,10 @@ public sealed class SignInTests(ApiFixture api)
         for (var i = 0; i < 4; i++)
             await ProblemAssert.IsProblem(await Login(account.Email, $"wrong password {i}"), HttpStatusCode.Unauthorized);
 
-        var locked = await ProblemAssert.IsProblem(await Login(account.Email, "wrong password 5"), HttpStatusCode.TooManyRequests);
+        var lockedResponse = await Login(account.Email, "wrong password 5");
+        var locked = await ProblemAssert.IsProblem(lockedResponse, HttpStatusCode.TooManyRequests);
         Assert.Equal("/problems/locked-out", locked.GetProperty("type").GetString());
+        Assert.True(lockedResponse.Headers.RetryAfter?.Delta > TimeSpan.FromMinutes(14));
         // While locked, even the right password is refused.
         await ProblemAssert.IsProblem(await Login(account.Email, account.Password), HttpStatusCode.TooManyRequests);
 
