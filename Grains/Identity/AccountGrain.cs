@@ -189,15 +189,7 @@ public sealed partial class AccountGrain(
     private async Task SaveAsync()
     {
         State.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            DeactivateOnIdle();
-            throw new StateUnavailableException($"Account {UserId} could not be stored.", exception);
-        }
+        await this.WriteOrReloadAsync(state, $"Account {UserId}");
         try
         {
             await directory.UpsertAccountAsync(UserId, State);

@@ -235,15 +235,7 @@ public sealed partial class EmailLoginGrain(
 
     private async Task SaveAsync()
     {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            DeactivateOnIdle();
-            throw new StateUnavailableException($"Sign-in {Address} could not be stored.", exception);
-        }
+        await this.WriteOrReloadAsync(state, $"Sign-in {Address}");
     }
 
     [LoggerMessage(LogLevel.Warning, "Sending '{Subject}' failed; the person can ask for it again")]

@@ -102,15 +102,7 @@ public sealed class ExternalLoginGrain(
 
     private async Task SaveAsync()
     {
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            DeactivateOnIdle();
-            throw new StateUnavailableException($"External login {this.GetPrimaryKeyString()} could not be stored.", exception);
-        }
+        await this.WriteOrReloadAsync(state, $"External login {this.GetPrimaryKeyString()}");
     }
 }
 

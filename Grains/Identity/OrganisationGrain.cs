@@ -126,15 +126,7 @@ public sealed partial class OrganisationGrain(
     private async Task SaveAsync()
     {
         State.Version++;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            DeactivateOnIdle();
-            throw new StateUnavailableException($"Organisation {Id} could not be stored.", exception);
-        }
+        await this.WriteOrReloadAsync(state, $"Organisation {Id}");
         try
         {
             await directory.UpsertOrganisationAsync(Id, State);

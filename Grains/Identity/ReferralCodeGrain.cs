@@ -12,15 +12,7 @@ public sealed class ReferralCodeGrain(
         if (state.State.Owner is { } owner)
             return owner == userId;
         state.State.Owner = userId;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception exception)
-        {
-            DeactivateOnIdle();
-            throw new StateUnavailableException($"Referrer code {this.GetPrimaryKeyString()} could not be stored.", exception);
-        }
+        await this.WriteOrReloadAsync(state, $"Referrer code {this.GetPrimaryKeyString()}");
         return true;
     }
 
