@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -30,8 +29,7 @@ public static class AuthApi
     }
 
     public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> Register(
-        RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId,
-        HttpContext http, IClusterClient cluster, AccessTokens tokens)
+        RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId, HttpContext http, IClusterClient cluster)
     {
         var errors = new Dictionary<string, string[]>();
         if (!Headers.IsRequestId(requestId))
