@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Supporter.Api.Infrastructure;
 using Supporter.Identity;
 using SignInResult = Supporter.Identity.SignInResult;
@@ -29,8 +30,10 @@ public static class AuthApi
     }
 
     public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> Register(
-        RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId, HttpContext http, IClusterClient cluster)
+        RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId, HttpContext http, IClusterClient cluster,
+        TimeProvider time, IOptions<RateLimitSettings> limits)
     {
+        var started = time.GetTimestamp();
         var errors = new Dictionary<string, string[]>();
         if (!Headers.IsRequestId(requestId))
             errors[Headers.RequestId] = [Headers.RequestIdRule];
@@ -53,6 +56,7 @@ public static class AuthApi
 
         var registration = new Registration(requestId!, request.Email!, request.Password!, type, details, request.AnyReferrerCode, Client(http));
         var result = await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).Register(registration);
+        await ResponseFloor.WaitAsync(started, limits.Value.EnumerationSafeResponseTime, time, http.RequestAborted);
         return result switch
         {
             // The same answer whether the address was free or taken: only its owner's inbox learns which.
@@ -76,11 +80,14 @@ public static class AuthApi
         };
     }
 
-    public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> ResendVerification(ResendVerificationRequest request, IClusterClient cluster)
+    public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> ResendVerification(
+        ResendVerificationRequest request, HttpContext http, IClusterClient cluster, TimeProvider time, IOptions<RateLimitSettings> limits)
     {
+        var started = time.GetTimestamp();
         if (!EmailAddresses.IsValid(request.Email))
             return Problems.Invalid("email", "A valid e-mail address is required.");
         await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).ResendVerification();
+        await ResponseFloor.WaitAsync(started, limits.Value.EnumerationSafeResponseTime, time, http.RequestAborted);
         return TypedResults.Accepted((string?)null, new RegistrationResponse("pending_verification",
             "If this address has an unconfirmed account, a new confirmation e-mail is on its way."));
     }
