@@ -47,8 +47,12 @@ public sealed partial class AccountGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == RevocationReminder)
-            await RevokePendingGrantsAsync();
+        if (reminderName != RevocationReminder)
+            return;
+        await RevokePendingGrantsAsync();
+        // Nothing left (revoked now, or earlier by a call, or dropped by a re-link): stop waking this account.
+        if (State.PendingRevocations.Count == 0 && await this.GetReminder(RevocationReminder) is { } reminder)
+            await this.UnregisterReminder(reminder);
     }
 
     /// <summary>
@@ -58,6 +62,8 @@ public sealed partial class AccountGrain
     /// </summary>
     private async Task RevokePendingGrantsAsync()
     {
+        if (State.PendingRevocations.Count == 0)
+            return;
         var now = clock.UtcNow;
         var changed = false;
         foreach (var (key, pending) in State.PendingRevocations.Where(p => p.Value.NextAttemptAt <= now).ToList())
@@ -80,11 +86,8 @@ public sealed partial class AccountGrain
         if (changed)
             await SaveAsync();
 
-        var reminder = await this.GetReminder(RevocationReminder);
-        if (State.PendingRevocations.Count > 0 && reminder is null)
+        if (State.PendingRevocations.Count > 0 && await this.GetReminder(RevocationReminder) is null)
             await this.RegisterOrUpdateReminder(RevocationReminder, options.Value.RevocationRetryPeriod, options.Value.RevocationRetryPeriod);
-        else if (State.PendingRevocations.Count == 0 && reminder is not null)
-            await this.UnregisterReminder(reminder);
     }
 
     [LoggerMessage(LogLevel.Warning, "Revoking the {Provider} grant of account {UserId} failed (attempt {Attempts}): {Error}; retrying later")]
