@@ -165,7 +165,7 @@ public static class AuthApi
         tokens.Issue(session), "Bearer", (int)tokens.Lifetime.TotalSeconds, session.RefreshToken, session.RefreshExpiresAt,
         AccountResponse.From(session.Claims));
 
-    private static ClientInfo Client(HttpContext http)
+    internal static ClientInfo Client(HttpContext http)
     {
         var agent = http.Request.Headers.UserAgent.ToString();
         return new ClientInfo(agent.Length > 256 ? agent[..256] : agent, http.Connection.RemoteIpAddress?.ToString() ?? "");

@@ -37,10 +37,8 @@ public static class ExternalSignIn
             string.Equals(principal.FindFirst("email_verified")?.Value, "true", StringComparison.OrdinalIgnoreCase),
             principal.FindFirst("name")?.Value ?? "", [.. settings.Scopes], Protected("access_token"), Protected("refresh_token"));
 
-        var client = new ClientInfo(http.Request.Headers.UserAgent.ToString() is { Length: > 256 } agent ? agent[..256] : http.Request.Headers.UserAgent.ToString(),
-            http.Connection.RemoteIpAddress?.ToString() ?? "");
         var result = await services.GetRequiredService<IClusterClient>()
-            .GetGrain<IExternalLoginGrain>(ExternalLogins.Key(provider, subject)).SignIn(identity, client);
+            .GetGrain<IExternalLoginGrain>(ExternalLogins.Key(provider, subject)).SignIn(identity, AuthApi.Client(http));
         switch (result)
         {
             case ExternalSignedIn signedIn:

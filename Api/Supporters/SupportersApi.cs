@@ -23,6 +23,9 @@ public static class SupportersApi
         app.MapGet("/supporters/{userId}/profile", GetAnyProfile)
             .WithTags("Supporters").RequireAuthorization(Policies.Admin)
             .WithName("GetSupporterProfile").WithSummary("Any supporter's profile (admins).");
+        app.MapGet("/supporters/{userId}/preferences", GetAnyPreferences)
+            .WithTags("Supporters").RequireAuthorization(Policies.Admin)
+            .WithName("GetSupporterPreferences").WithSummary("Any supporter's notification preferences (admins).");
         return app;
     }
 
@@ -72,6 +75,15 @@ public static class SupportersApi
         await cluster.GetGrain<IAccountGrain>(user.UserId()).GetPreferences() is { } preferences
             ? TypedResults.Ok(PreferencesDocument.From(preferences))
             : Problems.NotFound("Your account has no notification preferences.");
+
+    public static async Task<Results<Ok<PreferencesDocument>, ValidationProblem, ProblemHttpResult>> GetAnyPreferences(string userId, IClusterClient cluster)
+    {
+        if (!Ids.TryParse(userId, out var id))
+            return Ids.Malformed(nameof(userId));
+        return await cluster.GetGrain<IAccountGrain>(id).GetPreferences() is { } preferences
+            ? TypedResults.Ok(PreferencesDocument.From(preferences))
+            : Problems.NotFound($"There is no supporter {id}.");
+    }
 
     public static async Task<Results<Ok<PreferencesDocument>, ValidationProblem, ProblemHttpResult>> SetPreferences(
         PreferencesDocument document, ClaimsPrincipal user, IClusterClient cluster)

@@ -65,6 +65,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         new("PUT", "/supporters/preferences", _ => "/supporters/preferences", _ => Preferences, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
         new("POST", "/supporters/referral", _ => "/supporters/referral", _ => new { referrerCode = "00000000" }, Expect(Unauthorized, BadRequest, BadRequest, Forbidden, Forbidden, Forbidden)),
         new("GET", "/supporters/{userId}/profile", w => $"/supporters/{w.Supporter.UserId}/profile", _ => null, Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        new("GET", "/supporters/{userId}/preferences", w => $"/supporters/{w.Supporter.UserId}/preferences", _ => null, Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         new("PUT", "/api/organisations/{organisationId}", _ => $"/api/organisations/{Guid.NewGuid()}", _ => new { kind = "booking_agency", name = "Agency" },
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, BadRequest)),
         new("GET", "/api/organisations/{organisationId}", w => $"/api/organisations/{w.Venue}", _ => null, Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Ok, Ok)),
