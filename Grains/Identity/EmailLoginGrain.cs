@@ -82,7 +82,7 @@ public sealed partial class EmailLoginGrain(
                 _lastNoticeAt = clock.UtcNow;
                 await SendMailAsync("Someone tried to register with your address",
                     $"Somebody tried to create a Supporter account with {registration.Email.Trim()}, which already has one.\n\n"
-                    + "If it was you, sign in instead (or reset your password). If not, you can ignore this message.");
+                    + "If it was you, sign in instead. If not, you can ignore this message: nothing was changed.");
             }
             return new RegistrationAccepted();
         }
