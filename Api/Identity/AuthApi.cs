@@ -18,6 +18,9 @@ public static class AuthApi
             .WithSummary($"Create an account; a confirmation e-mail follows. Send a unique {Headers.RequestId}: a retry gets the same account.");
         open.MapPost("/verify-email", VerifyEmail).WithName("VerifyEmail").WithSummary("Confirm your address with the e-mailed token; signs you in.");
         open.MapPost("/resend-verification", ResendVerification).WithName("ResendVerification").WithSummary("E-mail a fresh confirmation token.");
+        open.MapPost("/password-reset", RequestPasswordReset).WithName("RequestPasswordReset").WithSummary("E-mail a password-reset token.");
+        open.MapPost("/password-reset/confirm", ResetPassword).WithName("ResetPassword")
+            .WithSummary("Set a new password with the e-mailed token; signs out every session and signs you in.");
         open.MapPost("/login", Login).WithName("Login").WithSummary("Sign in with e-mail and password.");
         open.MapPost("/refresh", Refresh).WithName("Refresh")
             .WithSummary("Trade a refresh token for new tokens. Each refresh token works once; reusing one signs its session out.");
@@ -90,6 +93,34 @@ public static class AuthApi
         await ResponseFloor.WaitAsync(started, limits.Value.EnumerationSafeResponseTime, time, http.RequestAborted);
         return TypedResults.Accepted((string?)null, new RegistrationResponse("pending_verification",
             "If this address has an unconfirmed account, a new confirmation e-mail is on its way."));
+    }
+
+    public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> RequestPasswordReset(
+        ResendVerificationRequest request, HttpContext http, IClusterClient cluster, TimeProvider time, IOptions<RateLimitSettings> limits)
+    {
+        var started = time.GetTimestamp();
+        if (!EmailAddresses.IsValid(request.Email))
+            return Problems.Invalid("email", "A valid e-mail address is required.");
+        await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).RequestPasswordReset();
+        await ResponseFloor.WaitAsync(started, limits.Value.EnumerationSafeResponseTime, time, http.RequestAborted);
+        return TypedResults.Accepted((string?)null, new RegistrationResponse("reset_requested",
+            "If this address has an account, an e-mail with a reset token is on its way."));
+    }
+
+    public static async Task<Results<Ok<TokenResponse>, ValidationProblem>> ResetPassword(
+        ResetPasswordRequest request, HttpContext http, IClusterClient cluster, AccessTokens tokens)
+    {
+        const string invalid = "This reset token is not valid, was replaced by a newer one, or has expired; ask for a new one.";
+        if (!VerificationTokens.TryParse(request.Token, out var address, out var secret))
+            return Problems.Invalid("token", invalid);
+        if (EmailAddresses.PasswordProblem(request.Password, address) is { } problem)
+            return Problems.Invalid("password", problem);
+        return await cluster.GetGrain<IEmailLoginGrain>(address).ResetPassword(secret, request.Password!, Client(http)) switch
+        {
+            PasswordReset reset => TypedResults.Ok(Tokens(tokens, reset.Session)),
+            PasswordRejected rejected => Problems.Invalid("password", rejected.Problem),
+            _ => Problems.Invalid("token", invalid),
+        };
     }
 
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(

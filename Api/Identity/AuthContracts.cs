@@ -27,6 +27,8 @@ public sealed record VerifyEmailRequest(string? Token);
 
 public sealed record ResendVerificationRequest(string? Email);
 
+public sealed record ResetPasswordRequest(string? Token, string? Password);
+
 public sealed record LoginRequest(string? Email, string? Password);
 
 public sealed record RefreshRequest(string? RefreshToken);

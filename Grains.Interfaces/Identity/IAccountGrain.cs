@@ -25,6 +25,9 @@ public interface IAccountGrain : IGrainWithGuidKey
     /// <summary>Signs every session out ("sign out everywhere"); returns how many were active.</summary>
     Task<int> EndAllSessions();
 
+    /// <summary>The account's password was set or reset: it can sign in with one, and every session ends.</summary>
+    Task PasswordChanged();
+
     /// <summary>Null unless the account is a supporter's.</summary>
     Task<SupporterProfile?> GetProfile();
 

@@ -20,6 +20,15 @@ public interface IEmailLoginGrain : IGrainWithStringKey
     /// <summary>E-mails a fresh confirmation token if the address has an unconfirmed account; otherwise nothing.</summary>
     Task ResendVerification();
 
+    /// <summary>E-mails a password-reset token if the address has an account; otherwise nothing.</summary>
+    Task RequestPasswordReset();
+
+    /// <summary>
+    /// Sets a new password with the e-mailed reset secret: every session of the account ends, the address counts as
+    /// confirmed (the e-mail reached its owner), and a new session starts.
+    /// </summary>
+    Task<PasswordResetResult> ResetPassword(string secret, string newPassword, ClientInfo client);
+
     /// <summary>Checks the password and starts a session; counts failures and locks the address after too many.</summary>
     Task<SignInResult> SignIn(string password, ClientInfo client);
 
@@ -35,3 +44,16 @@ public interface IEmailLoginGrain : IGrainWithStringKey
 
 [GenerateSerializer, Immutable, Alias("identity.external-account")]
 public sealed record ExternalAccount([property: Id(0)] Guid UserId, [property: Id(1)] bool Created);
+
+[GenerateSerializer, Alias("identity.password-reset-result")]
+public abstract record PasswordResetResult;
+
+[GenerateSerializer, Immutable, Alias("identity.password-reset")]
+public sealed record PasswordReset([property: Id(0)] IssuedSession Session) : PasswordResetResult;
+
+/// <summary>Unknown, used, replaced or expired reset token.</summary>
+[GenerateSerializer, Immutable, Alias("identity.password-reset-invalid")]
+public sealed record PasswordResetInvalid : PasswordResetResult;
+
+[GenerateSerializer, Immutable, Alias("identity.password-rejected")]
+public sealed record PasswordRejected([property: Id(0)] string Problem) : PasswordResetResult;

@@ -84,6 +84,16 @@ public sealed partial class AccountGrain
         return true;
     }
 
+    public async Task PasswordChanged()
+    {
+        if (!State.Exists)
+            throw new InvalidOperationException($"Account {UserId} does not exist.");
+        State.HasPassword = true;
+        foreach (var session in State.Sessions.Values.Where(s => s.IsActive(clock.UtcNow)))
+            Revoke(session, clock.UtcNow, "password changed");
+        await SaveAsync();
+    }
+
     public async Task<int> EndAllSessions()
     {
         var now = clock.UtcNow;

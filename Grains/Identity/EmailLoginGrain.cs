@@ -31,6 +31,7 @@ public sealed partial class EmailLoginGrain(
     ILogger<EmailLoginGrain> logger) : Grain, IEmailLoginGrain
 {
     private static readonly TimeSpan VerificationLifetime = TimeSpan.FromHours(24);
+    private static readonly TimeSpan ResetLifetime = TimeSpan.FromHours(1);
     private static readonly TimeSpan VerificationInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan NoticeInterval = TimeSpan.FromMinutes(10);
 
@@ -42,6 +43,7 @@ public sealed partial class EmailLoginGrain(
     // When this activation last mailed, so that repeated requests cannot flood an inbox.
     private DateTimeOffset _lastVerificationAt = DateTimeOffset.MinValue;
     private DateTimeOffset _lastNoticeAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastResetAt = DateTimeOffset.MinValue;
 
     private EmailLoginState State => state.State;
     private string Address => this.GetPrimaryKeyString();
@@ -97,25 +99,6 @@ public sealed partial class EmailLoginGrain(
         if (!State.Verified)
             await SendVerificationAsync();
         return new RegistrationAccepted();
-    }
-
-    public async Task<VerifyResult> VerifyEmail(string secret, ClientInfo client)
-    {
-        if (State.UserId is not { } userId || State.VerificationHash is not { } expected || State.VerificationExpiresAt <= clock.UtcNow
-            || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(secret)), expected))
-            return new VerificationInvalid();
-        State.Verified = true;
-        State.VerificationHash = null;
-        State.VerificationExpiresAt = null;
-        await SaveAsync();
-        await CompleteAccountAsync();
-        return new EmailVerified(await Account(userId).StartSession(client));
-    }
-
-    public async Task ResendVerification()
-    {
-        if (State.UserId is not null && !State.Verified)
-            await SendVerificationAsync();
     }
 
     public async Task<SignInResult> SignIn(string password, ClientInfo client)
@@ -179,35 +162,6 @@ public sealed partial class EmailLoginGrain(
         return new LockedOut(State.LockedUntil.Value);
     }
 
-    /// <summary>A new secret replaces any earlier one; it is stored (hashed) before it is sent.</summary>
-    private async Task SendVerificationAsync()
-    {
-        if (clock.UtcNow - _lastVerificationAt < VerificationInterval)
-            return;
-        _lastVerificationAt = clock.UtcNow;
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        State.VerificationHash = SHA256.HashData(Encoding.UTF8.GetBytes(secret));
-        State.VerificationExpiresAt = clock.UtcNow + VerificationLifetime;
-        await SaveAsync();
-        var token = VerificationTokens.Format(Address, secret);
-        await SendMailAsync("Confirm your e-mail address",
-            $"Welcome to Supporter! Confirm this address to sign in:\n\n{mail.Value.VerificationLink.Replace("{token}", Uri.EscapeDataString(token))}\n\n"
-            + $"Or send this token to POST /auth/verify-email: {token}\n\nIt works for {VerificationLifetime.TotalHours:0} hours.");
-    }
-
-    /// <summary>Best effort: a lost message is recovered by asking again (resend), so a relay outage fails nothing.</summary>
-    private async Task SendMailAsync(string subject, string text)
-    {
-        try
-        {
-            await mailer.SendAsync(State.PendingAccount?.Email ?? Address, subject, text);
-        }
-        catch (Exception exception)
-        {
-            LogMailFailed(exception, subject);
-        }
-    }
-
     /// <summary>The second step of registration: create the account itself (idempotent), then forget the draft.</summary>
     private async Task CompleteAccountAsync()
     {
@@ -233,11 +187,5 @@ public sealed partial class EmailLoginGrain(
         return errors;
     }
 
-    private async Task SaveAsync()
-    {
-        await this.WriteOrReloadAsync(state, $"Sign-in {Address}");
-    }
-
-    [LoggerMessage(LogLevel.Warning, "Sending '{Subject}' failed; the person can ask for it again")]
-    private partial void LogMailFailed(Exception exception, string subject);
+    private Task SaveAsync() => this.WriteOrReloadAsync(state, $"Sign-in {Address}");
 }

@@ -20,4 +20,7 @@ public sealed class EmailLoginState
     /// <summary>Hash of the outstanding confirmation secret (the secret itself is only e-mailed).</summary>
     [Id(6)] public byte[]? VerificationHash { get; set; }
     [Id(7)] public DateTimeOffset? VerificationExpiresAt { get; set; }
+    /// <summary>Hash of the outstanding password-reset secret.</summary>
+    [Id(8)] public byte[]? ResetHash { get; set; }
+    [Id(9)] public DateTimeOffset? ResetExpiresAt { get; set; }
 }

@@ -27,6 +27,8 @@ public sealed class MailSettings
     public string From { get; set; } = "Supporter <no-reply@supporter.local>";
     /// <summary>The page that confirms an address; <c>{token}</c> is replaced.</summary>
     public string VerificationLink { get; set; } = "http://127.0.0.1:5080/verify-email?token={token}";
+    /// <summary>The page where a new password is chosen; <c>{token}</c> is replaced.</summary>
+    public string PasswordResetLink { get; set; } = "http://127.0.0.1:5080/reset-password?token={token}";
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(SmtpHost) || !string.IsNullOrWhiteSpace(PickupDirectory);
 }

@@ -25,6 +25,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     private static readonly HashSet<string> Public =
     [
         "POST /auth/register", "POST /auth/login", "POST /auth/refresh", "POST /auth/verify-email", "POST /auth/resend-verification",
+        "POST /auth/password-reset", "POST /auth/password-reset/confirm",
         "GET /auth/oauth/{provider}/start", "GET /auth/oauth/{provider}/callback",
         "GET /api/showtimes/{showtimeId}", "GET /api/showtimes/{showtimeId}/availability",
         "* /health/live", "* /health/ready", "GET /openapi/{documentName}.json",
