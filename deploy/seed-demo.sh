@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Seeds the demo data: an account of every user type, the venue and its organisation (owner and door staff), a
-# booking agency, an event and a showtime with GA and VIP. Idempotent: fixed ids and request ids, upserts, and
+# booking agency, the venue's profile, and a published event promoted by the agency with a showtime (GA, VIP, parking). Idempotent: fixed ids and request ids, upserts, and
 # idempotent PUTs (the same thing again is 200).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,17 +48,6 @@ register() { # type email display-name: registers (idempotent) and confirms the 
   log "account $2 ($1)"
 }
 
-if [[ "${SUPPORTER_IN_MEMORY:-false}" != true ]]; then
-  "$repo/deploy/postgres.sh" psql -v ON_ERROR_STOP=1 -q <<SQL
-INSERT INTO venues (id, name, city, country, timezone)
-VALUES ('$venue', 'The Roundhouse', 'London', 'GB', 'Europe/London')
-ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, city = EXCLUDED.city;
-INSERT INTO events (id, venue_id, artist, title)
-VALUES ('$event', '$venue', 'The Demo Tapes', 'The Demo Tapes — Live')
-ON CONFLICT (id) DO UPDATE SET artist = EXCLUDED.artist, title = EXCLUDED.title;
-SQL
-fi
-
 register supporter fan@demo.supporter.local "Demo Fan"
 register venue venue@demo.supporter.local "Roundhouse Box Office"
 register venue door@demo.supporter.local "Roundhouse Door"
@@ -75,19 +64,29 @@ agent_token="$(token agent@demo.supporter.local "$demo_password")"
 call PUT "/api/organisations/$agency" "$agent_token" '{"kind":"booking_agency","name":"Demo Bookings"}' >/dev/null
 log "organisation Demo Bookings: owner agent@"
 
-admin_token="$(token "$admin_email" "$admin_password")"
-call PUT "/api/venues/$venue/showtimes/$showtime" "$admin_token" "$(cat <<JSON
+call PUT "/api/venues/$venue" "$venue_token" '{"name":"The Roundhouse","address":"Chalk Farm Road","city":"London","postalCode":"NW1 8EH","country":"GB","latitude":51.5432,"longitude":-0.1519,"timeZone":"Europe/London"}' >/dev/null
+log "venue profile of The Roundhouse"
+
+# The agency promotes the event at the venue; either may manage it.
+agent_token="$(token agent@demo.supporter.local "$demo_password")"
+call PUT "/api/events/$event" "$agent_token" "$(jq -n --arg v "$venue" --arg a "$agency" \
+  '{venueId:$v, agencyId:$a, title:"The Demo Tapes — Live", artist:"The Demo Tapes", description:"Two hours of demo-quality indie rock.", genres:["indie","rock"]}')" >/dev/null
+call PUT "/api/events/$event/showtimes/$showtime" "$venue_token" "$(cat <<JSON
 {
   "title": "The Demo Tapes — Live at The Roundhouse",
-  "startsAt": "2027-06-19T19:30:00Z",
+  "doorsAt": "2027-06-19T18:30",
+  "startsAt": "2027-06-19T19:30",
+  "endsAt": "2027-06-19T23:00",
   "capacity": 1700,
+  "currency": "GBP",
   "holdSeconds": 600,
-  "eventId": "$event",
   "ticketTypes": [
-    { "code": "GA",  "name": "General admission", "allocation": 1500, "maxPerOrder": 6 },
-    { "code": "VIP", "name": "VIP balcony",       "allocation": 200,  "maxPerOrder": 4 }
-  ]
+    { "code": "GA",  "name": "General admission", "allocation": 1500, "maxPerOrder": 6, "priceMinor": 3500, "feeMinor": 350 },
+    { "code": "VIP", "name": "VIP balcony",       "allocation": 200,  "maxPerOrder": 4, "priceMinor": 9000, "feeMinor": 600, "entryRule": "multi" }
+  ],
+  "addOns": [ { "code": "PARKING", "name": "Car park", "priceMinor": 1500, "allocation": 80, "maxPerOrder": 1 } ]
 }
 JSON
 )" >/dev/null
-log "demo showtime $showtime"
+call POST "/api/events/$event/publish" "$agent_token" >/dev/null
+log "demo event $event (published) with showtime $showtime"

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
+using Supporter.Api.Catalogue;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Api.Organisations;
@@ -25,6 +26,7 @@ public static class Extensions
         builder.Services.AddSupporterRateLimits();
         builder.Services.AddSupporterDataProtection(builder.Configuration);
         builder.AddExternalLogins();
+        builder.AddCatalogueReads();
         builder.Services.AddOptions<BootstrapAdminSettings>().BindConfiguration("BootstrapAdmin").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<BootstrapAdmin>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -58,6 +60,9 @@ public static class Extensions
         app.MapExternalLoginApi();
         app.MapSupportersApi();
         app.MapOrganisationsApi();
+        app.MapVenuesApi();
+        app.MapEventsApi();
+        app.MapPublicEventsApi();
         app.MapShowtimesApi();
         app.MapHoldsApi();
         return app;

@@ -1,3 +1,4 @@
+using Supporter.Catalogue;
 using Supporter.Inventory;
 
 namespace Supporter.Showtimes;
@@ -13,6 +14,12 @@ public interface IShowtimeGrain : IGrainWithGuidKey
     /// a different one for an existing showtime is a <see cref="CreateOutcome.Conflict"/>.
     /// </summary>
     Task<CreateShowtimeResult> Create(ShowtimeDefinition definition);
+
+    /// <summary>
+    /// Creates the showtime or changes it. A change adjusts the pools first: an allocation may shrink only down to
+    /// what is held and sold, otherwise nothing changes and the answer is <see cref="CatalogueOutcome.Conflict"/>.
+    /// </summary>
+    Task<ShowtimeResult> Define(ShowtimeDefinition definition);
 
     /// <summary>The definition, or null if the showtime does not exist.</summary>
     Task<ShowtimeDefinition?> GetDefinition();

@@ -8,7 +8,7 @@ public sealed class InMemoryShowtimeCatalog : IShowtimeCatalog
 {
     private readonly ConcurrentDictionary<Guid, ShowtimeDefinition> _showtimes = new();
 
-    public Task UpsertAsync(Guid showtimeId, ShowtimeDefinition definition, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
+    public Task UpsertAsync(Guid showtimeId, ShowtimeDefinition definition, long version, DateTimeOffset createdAt, CancellationToken cancellationToken = default)
     {
         _showtimes[showtimeId] = definition;
         return Task.CompletedTask;

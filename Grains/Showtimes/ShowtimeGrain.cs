@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Supporter.Catalogue;
+using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 using Supporter.Showtimes;
@@ -7,27 +10,46 @@ namespace Supporter.Grains.Showtimes;
 
 /// <summary>
 /// Owns a showtime's definition. Not reentrant: it changes rarely, and one request at a time keeps its
-/// multi-step creation simple. The selling happens in the pools it configures.
+/// multi-step changes simple. The selling happens in the pools it configures.
 /// </summary>
-public sealed partial class ShowtimeGrain(
-    [PersistentState("showtime", StorageNames.Domain)] IPersistentState<ShowtimeState> state,
-    IShowtimeCatalog catalog,
-    DomainClock clock,
-    ILogger<ShowtimeGrain> logger) : Grain, IShowtimeGrain
+public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 {
+    private readonly IPersistentState<ShowtimeState> _state;
+    private readonly IShowtimeCatalog _catalog;
+    private readonly DomainClock _clock;
+    private readonly ILogger<ShowtimeGrain> _logger;
+    private readonly CatalogueSync _sync;
+
+    public ShowtimeGrain(
+        [PersistentState("showtime", StorageNames.Domain)] IPersistentState<ShowtimeState> state,
+        IShowtimeCatalog catalog,
+        DomainClock clock,
+        IOptions<CatalogueOptions> options,
+        ILogger<ShowtimeGrain> logger)
+    {
+        _state = state;
+        _catalog = catalog;
+        _clock = clock;
+        _logger = logger;
+        _sync = new CatalogueSync(this, options.Value.SyncRetryPeriod, logger);
+    }
+
+    private ShowtimeState State => _state.State;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Definition is not null && (!state.State.PoolsConfigured || !state.State.Catalogued))
+        if (State.Definition is not null && State.Version == 0)
+            (State.Version, State.CataloguedVersion) = (1, State.Catalogued ? 1 : 0); // stored before versions existed
+        if (State.Definition is null || (State.PoolsConfigured && State.Pending is null && State.CataloguedVersion == State.Version))
+            return;
+        try
         {
-            try
-            {
-                await CompleteCreationAsync();
-            }
-            catch (Exception exception)
-            {
-                // Activation must not fail for a step that the next Create or activation redoes.
-                LogCompletionFailed(exception, this.GetPrimaryKey());
-            }
+            await CompleteAsync();
+        }
+        catch (Exception exception)
+        {
+            // Activation must not fail for a step that the next call, activation or reminder redoes.
+            LogCompletionFailed(exception, this.GetPrimaryKey());
         }
     }
 
@@ -36,57 +58,164 @@ public sealed partial class ShowtimeGrain(
         var errors = definition.Validate();
         if (errors.Count > 0)
             return new CreateShowtimeResult(CreateOutcome.Invalid, errors);
-
-        if (state.State.Definition is { } existing)
+        if (State.Definition is { } existing)
         {
             if (!existing.SameAs(definition))
                 return new CreateShowtimeResult(CreateOutcome.Conflict, null);
-            await CompleteCreationAsync();
+            await CompleteAsync();
             return new CreateShowtimeResult(CreateOutcome.AlreadyExists, null);
         }
-
-        state.State.Definition = definition;
-        state.State.CreatedAt = clock.UtcNow;
-        await state.WriteStateAsync();
-        await CompleteCreationAsync();
+        await CreateAsync(definition);
         return new CreateShowtimeResult(CreateOutcome.Created, null);
     }
 
-    public Task<ShowtimeDefinition?> GetDefinition() => Task.FromResult(state.State.Definition);
+    public async Task<ShowtimeResult> Define(ShowtimeDefinition definition)
+    {
+        var errors = definition.Validate();
+        if (errors.Count > 0)
+            return new ShowtimeResult(CatalogueOutcome.Invalid, null, errors);
+        if (State.Definition is not { } existing)
+        {
+            await CreateAsync(definition);
+            return new ShowtimeResult(CatalogueOutcome.Created, definition);
+        }
+        await CompleteAsync();
+        if (State.Definition!.SameAs(definition))
+            return new ShowtimeResult(CatalogueOutcome.Unchanged, State.Definition);
+        if (existing.EventId != definition.EventId)
+            return new ShowtimeResult(CatalogueOutcome.Conflict, null, Detail: "The showtime belongs to another event.");
+
+        // Store the intent first: if this turn dies half way through the pools, activation finishes or undoes it.
+        State.Pending = definition;
+        await _sync.ArmAsync();
+        await this.WriteOrReloadAsync(_state, "The showtime change");
+        var refusal = await ApplyPendingAsync();
+        return refusal is null
+            ? new ShowtimeResult(CatalogueOutcome.Updated, State.Definition)
+            : new ShowtimeResult(CatalogueOutcome.Conflict, State.Definition, Detail: refusal);
+    }
+
+    public Task<ShowtimeDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
     public async Task<Availability?> GetAvailability()
     {
-        if (state.State.Definition is not { } definition)
+        if (State.Definition is not { } definition)
             return null;
         var showtimeId = this.GetPrimaryKey();
-        var figures = await Task.WhenAll(definition.TicketTypes.Select(type =>
-            GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtimeId, type.Code)).GetFigures()));
+        var figures = await Task.WhenAll(definition.Pools.Select(pool => Pool(pool.Code).GetFigures()));
         return new Availability(showtimeId, definition.Capacity, [.. figures]);
     }
 
-    /// <summary>The steps after the definition is stored; each is idempotent and recorded once done.</summary>
-    private async Task CompleteCreationAsync()
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        var definition = state.State.Definition!;
-        var showtimeId = this.GetPrimaryKey();
-        if (!state.State.PoolsConfigured)
+        if (reminderName != CatalogueSync.ReminderName)
+            return;
+        if (State.Definition is null || (State.Pending is null && State.CataloguedVersion == State.Version))
         {
-            var results = await Task.WhenAll(definition.TicketTypes.Select(type =>
-                GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtimeId, type.Code)).Configure(
-                    new PoolSettings(showtimeId, type.Code, type.Allocation, type.MaxPerOrder, definition.HoldDuration))));
-            if (results.FirstOrDefault(r => !r.Applied) is { } refused)
-                throw new InvalidOperationException($"A pool of showtime {showtimeId} refused its settings: {refused.Reason}");
-            state.State.PoolsConfigured = true;
-            await state.WriteStateAsync();
+            await _sync.DisarmAsync();
+            return;
         }
-        if (!state.State.Catalogued)
+        await CompleteAsync();
+    }
+
+    private async Task CreateAsync(ShowtimeDefinition definition)
+    {
+        State.Definition = definition;
+        State.CreatedAt = _clock.UtcNow;
+        State.Version = 1;
+        await _sync.ArmAsync();
+        await this.WriteOrReloadAsync(_state, "The showtime");
+        await CompleteAsync();
+    }
+
+    /// <summary>Finishes whatever a stored state still owes: pools, a pending change, the catalogue copy.</summary>
+    private async Task CompleteAsync()
+    {
+        if (!State.PoolsConfigured)
         {
-            await catalog.UpsertAsync(showtimeId, definition, state.State.CreatedAt);
-            state.State.Catalogued = true;
-            await state.WriteStateAsync();
+            var definition = State.Definition!;
+            var results = await Task.WhenAll(definition.Pools.Select(pool => Pool(pool.Code).Configure(Settings(definition, pool.Code))));
+            if (results.FirstOrDefault(r => !r.Applied) is { } refused)
+                throw new InvalidOperationException($"A pool of showtime {this.GetPrimaryKey()} refused its settings: {refused.Reason}");
+            State.PoolsConfigured = true;
+            await this.WriteOrReloadAsync(_state, "The showtime");
+        }
+        if (State.Pending is not null)
+        {
+            await ApplyPendingAsync();
+            return;
+        }
+        await CopyToCatalogueAsync();
+    }
+
+    /// <summary>
+    /// Moves the pools to the pending definition: shrinking pools first (each may refuse, being below what is held
+    /// and sold), then growing and new ones, which cannot refuse. On a refusal the pools already shrunk are put back
+    /// and the change is dropped. Returns the refusal, or null once the change is the definition.
+    /// </summary>
+    private async Task<string?> ApplyPendingAsync()
+    {
+        var (before, after) = (State.Definition!, State.Pending!);
+        var shrinking = before.Pools.Where(p => AllocationIn(after, p.Code) < p.Allocation).Select(p => p.Code).ToList();
+        var shrunk = new List<string>();
+        string? refusal = null;
+        foreach (var code in shrinking)
+        {
+            var result = await Pool(code).Configure(Settings(after, code, before));
+            if (!result.Applied)
+            {
+                refusal = $"'{code}': {result.Reason}";
+                break;
+            }
+            shrunk.Add(code);
+        }
+        if (refusal is not null)
+        {
+            foreach (var code in shrunk)
+                await Pool(code).Configure(Settings(before, code));
+            State.Pending = null;
+            await this.WriteOrReloadAsync(_state, "The showtime");
+            return refusal;
+        }
+        var rest = after.Pools.Select(p => p.Code).Except(shrinking, StringComparer.Ordinal);
+        var results = await Task.WhenAll(rest.Select(code => Pool(code).Configure(Settings(after, code))));
+        if (results.FirstOrDefault(r => !r.Applied) is { } refused)
+            throw new InvalidOperationException($"A pool of showtime {this.GetPrimaryKey()} refused to grow: {refused.Reason}");
+
+        State.Definition = after;
+        State.Pending = null;
+        State.Version++;
+        await this.WriteOrReloadAsync(_state, "The showtime");
+        await CopyToCatalogueAsync();
+        return null;
+    }
+
+    private async Task CopyToCatalogueAsync()
+    {
+        if (State.CataloguedVersion == State.Version)
+            return;
+        var version = State.Version;
+        if (await _sync.TryCopyAsync(() => _catalog.UpsertAsync(this.GetPrimaryKey(), State.Definition!, version, State.CreatedAt)))
+        {
+            State.CataloguedVersion = version;
+            State.Catalogued = true;
+            await this.WriteOrReloadAsync(_state, "The showtime");
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not finish creating showtime {ShowtimeId}; will retry")]
+    private static int AllocationIn(ShowtimeDefinition definition, string code) =>
+        definition.Pools.FirstOrDefault(p => p.Code == code) is { Code: not null } pool ? pool.Allocation : 0;
+
+    /// <summary>A pool's settings under <paramref name="definition"/>; a pool it dropped keeps selling nothing.</summary>
+    private PoolSettings Settings(ShowtimeDefinition definition, string code, ShowtimeDefinition? fallback = null)
+    {
+        var pool = definition.Pools.Concat(fallback?.Pools ?? []).First(p => p.Code == code);
+        var allocation = AllocationIn(definition, code);
+        return new PoolSettings(this.GetPrimaryKey(), code, allocation, pool.MaxPerOrder, definition.HoldDuration);
+    }
+
+    private IInventoryPoolGrain Pool(string code) => GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(this.GetPrimaryKey(), code));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not finish storing showtime {ShowtimeId}; will retry")]
     private partial void LogCompletionFailed(Exception exception, Guid showtimeId);
 }

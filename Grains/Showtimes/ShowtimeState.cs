@@ -3,15 +3,22 @@ using Supporter.Showtimes;
 namespace Supporter.Grains.Showtimes;
 
 /// <summary>
-/// Stored state of a showtime. Creating one takes steps in other places (pools, the relational catalogue) that
-/// cannot commit together with this row, so each step is recorded as done only after it succeeded and is redone
-/// on the next activation otherwise. All steps are idempotent.
+/// Stored state of a showtime. Creating or changing one takes steps in other places (pools, the relational
+/// catalogue) that cannot commit together with this row, so each step is recorded as done only after it succeeded
+/// and is redone on the next activation (or catalogue reminder) otherwise. All steps are idempotent.
 /// </summary>
 [GenerateSerializer, Alias("showtimes.state.v1")]
 public sealed class ShowtimeState
 {
     [Id(0)] public ShowtimeDefinition? Definition { get; set; }
     [Id(1)] public bool PoolsConfigured { get; set; }
+    /// <summary>Replaced by <see cref="CataloguedVersion"/>; read only to upgrade state stored before it.</summary>
     [Id(2)] public bool Catalogued { get; set; }
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Bumped by every change of the definition.</summary>
+    [Id(4)] public long Version { get; set; }
+    /// <summary>The version the catalogue tables have; behind <see cref="Version"/> until the copy is written.</summary>
+    [Id(5)] public long CataloguedVersion { get; set; }
+    /// <summary>A change whose pools are being adjusted; it replaces the definition once every pool accepted it.</summary>
+    [Id(6)] public ShowtimeDefinition? Pending { get; set; }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Supporter.Hosting;
 using Supporter.Identity;
+using Supporter.Grains.Catalogue;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
@@ -35,6 +36,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
         silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
+        silo.Services.AddSingleton<ICatalogueProjection, PostgresCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         silo.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
@@ -49,6 +51,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddMemoryGrainStorage(StorageNames.Inventory);
         silo.UseInMemoryReminderService();
         silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
+        silo.Services.AddSingleton<ICatalogueProjection, NoCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, NoIdentityDirectory>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         return silo.AddSupporterDomain();
@@ -60,6 +63,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddMemoryStreams(CapacityFeed.StreamProvider);
         silo.Services.TryAddSingleton(DomainClock.System);
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
+        silo.Services.AddOptions<CatalogueOptions>().BindConfiguration("Catalogue").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<AccountOptions>().BindConfiguration("Identity").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton(typeof(IPasswordHasher<>), typeof(PasswordHasher<>));
         silo.Services.AddHttpClient(HttpGrantRevoker.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));

@@ -19,7 +19,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     private sealed record Row(string Method, string Pattern, Func<World, string> Path, Func<World, object?> Body, IReadOnlyDictionary<Caller, HttpStatusCode> Expected);
 
     private sealed record World(
-        IReadOnlyDictionary<Caller, HttpClient> Clients, Guid Venue, Guid Showtime, Guid Hold, TestAccount Supporter, TestAccount OtherSupporter);
+        IReadOnlyDictionary<Caller, HttpClient> Clients, Guid Venue, Guid Showtime, Guid Hold, TestAccount Supporter, TestAccount OtherSupporter, Guid Event);
 
     /// <summary>Endpoints anyone may call; everything else must be in <see cref="Rows"/>.</summary>
     private static readonly HashSet<string> Public =
@@ -28,6 +28,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         "POST /auth/password-reset", "POST /auth/password-reset/confirm",
         "GET /auth/oauth/{provider}/start", "GET /auth/oauth/{provider}/callback",
         "GET /api/showtimes/{showtimeId}", "GET /api/showtimes/{showtimeId}/availability",
+        "GET /api/venues/{venueId}", "GET /supporter/events", "GET /supporter/events/{eventId}",
         "* /health/live", "* /health/ready", "GET /openapi/{documentName}.json",
         "GET /docs/{documentName?}", "GET /docs/scalar.js", "GET /docs/scalar.aspnetcore.js", "GET /docs/favicon.svg",
     ];
@@ -84,6 +85,19 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             Without(Caller.Supporter, Expect(Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden))),
         new("DELETE", "/api/showtimes/{showtimeId}/ticket-types/{ticketType}/holds/{holdId}", w => $"{Holds(w)}/{w.Hold}", _ => null,
             Without(Caller.Supporter, Expect(Unauthorized, NoContent, NotFound, Forbidden, Forbidden, Forbidden))),
+        new("PUT", "/api/venues/{venueId}", w => $"/api/venues/{w.Venue}", _ => Infrastructure.Catalogue.VenueBody("Camden"),
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        // The event is venue V's draft until the admin publishes it: to anyone else it does not exist, then it is not theirs.
+        new("PUT", "/api/events/{eventId}", w => $"/api/events/{w.Event}", w => Infrastructure.Catalogue.EventBody(w.Venue),
+            Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
+        new("GET", "/api/events/{eventId}", w => $"/api/events/{w.Event}", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
+        new("PUT", "/api/events/{eventId}/showtimes/{showtimeId}", w => $"/api/events/{w.Event}/showtimes/{Guid.NewGuid()}", _ => Infrastructure.Catalogue.ShowtimeBody(),
+            Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Created)),
+        new("POST", "/api/events/{eventId}/publish", w => $"/api/events/{w.Event}/publish", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
+        new("POST", "/api/events/{eventId}/postpone", w => $"/api/events/{w.Event}/postpone", _ => new { reason = "Storm" },
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        new("POST", "/api/events/{eventId}/cancel", w => $"/api/events/{w.Event}/cancel", _ => new { reason = "Storm" },
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         // Last: they end sessions (the access tokens stay valid until they expire).
         new("POST", "/auth/logout", _ => "/auth/logout", _ => null, Expect(Unauthorized, NoContent, NoContent, NoContent, NoContent, NoContent)),
         new("POST", "/auth/logout-all", _ => "/auth/logout-all", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
@@ -153,6 +167,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
 
         var showtime = Guid.NewGuid();
         (await venueOwner.Client!.PutAsJsonAsync(ApiFixture.ShowtimePath(showtime, venue), ApiFixture.ShowtimeBody())).EnsureSuccessStatusCode();
+        (await venueOwner.Client!.PutAsJsonAsync($"/api/venues/{venue}", Infrastructure.Catalogue.VenueBody("Camden"))).EnsureSuccessStatusCode();
+        var eventId = Guid.NewGuid();
+        (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}", Infrastructure.Catalogue.EventBody(venue))).EnsureSuccessStatusCode();
+        (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{Guid.NewGuid()}", Infrastructure.Catalogue.ShowtimeBody())).EnsureSuccessStatusCode();
         var holdRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtime}/ticket-types/GA/holds") { Content = JsonContent.Create(new { quantity = 2 }) };
         holdRequest.Headers.Add("X-Request-Id", Guid.NewGuid().ToString());
         var hold = await (await supporter.Client!.SendAsync(holdRequest)).Content.ReadFromJsonAsync<JsonElement>();
@@ -166,6 +184,6 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             [Caller.DoorStaff] = door.Client!,
             [Caller.Admin] = await api.AdminAsync(),
         };
-        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter);
+        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 using Supporter.Silo.Hosting;
@@ -52,6 +53,7 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             // Production wakes idle pools every minute and retries revocations every five; tests should not wait that long.
             ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
             ["Identity:RevocationRetryPeriod"] = "00:00:02",
+            ["Catalogue:SyncRetryPeriod"] = "00:00:02",
             // Clusters without a fake SMTP server drop their mail in a folder.
             ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "supporter-test-mail"),
         };
@@ -80,6 +82,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(silo.Configuration["Test:ConnectionString"]);
             dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = 20;
             silo.UseSupporterPostgres(dataSourceBuilder.Build());
+            silo.Services.AddSingleton<PostgresCatalogueProjection>();
+            silo.Services.AddSingleton<ICatalogueProjection, CatalogueFaults>();
             silo.Services.AddSingleton(new DomainClock(TestClocks.Get(silo.Configuration["Test:ClockId"]!)));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }

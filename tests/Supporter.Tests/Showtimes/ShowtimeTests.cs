@@ -24,7 +24,7 @@ public sealed class ShowtimeTests(ClusterFixture fixture)
         Assert.Equal([("GA", 400), ("VIP", 50)], availability.TicketTypes.Select(t => (t.TicketTypeCode, t.Remaining)));
         await using var connection = new NpgsqlConnection(Cluster.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT capacity, (SELECT sum(allocation) FROM ticket_types WHERE showtime_id = @id) FROM showtimes WHERE id = @id", connection);
+        await using var command = new NpgsqlCommand("SELECT capacity, (SELECT sum(allocation) FROM ticket_types WHERE showtime_id = @id) FROM event_showtimes WHERE id = @id", connection);
         command.Parameters.AddWithValue("id", showtimeId);
         await using var reader = await command.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
