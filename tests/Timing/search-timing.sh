@@ -19,7 +19,7 @@ dotnet Silo/bin/Release/net10.0/Supporter.Silo.dll --contentRoot "$repo/Silo" --
   --Cluster:ClusterId=search --Cluster:SiloPort=11192 --Cluster:GatewayPort=30192 "--Database:ConnectionString=$cs" \
   "--Mail:PickupDirectory=$repo/.local/timing-mail" >"$logs/search-silo.log" 2>&1 &
 silo=$!
-trap 'kill $silo ${api_pid:-} 2>/dev/null || true' EXIT
+trap 'kill $silo ${api_pid:-} 2>/dev/null || true; sleep 1; deploy/postgres.sh psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
 until curl -fs http://127.0.0.1:8192/health/ready >/dev/null; do kill -0 $silo || exit 1; sleep 0.5; done
 
 # The silo has migrated the database. 50 venues in 20 cities; every event has 1 or 2 showtimes over the next year
@@ -70,7 +70,7 @@ summary() { sort -k2 -n | awk '{t[NR]=$2; s[$1]++} END {printf "median %5.1f ms 
 echo "$events events, $(deploy/postgres.sh psql -d "$db" -Atqc 'SELECT count(*) FROM event_showtimes') showtimes; $n sequential requests per query"
 run "?limit=20" >/dev/null # warm-up
 for query in "" "?city=City%207" "?genre=jazz" "?city=City%207&genre=rock" "?artist=artist-42" \
-             "?venue=$(deploy/postgres.sh psql -d "$db" -Atqc "SELECT md5('venue7')::uuid")" "?q=midnight%20sess" \
+             "?venue=$(deploy/postgres.sh psql -d "$db" -Atqc "SELECT md5('venue7')::uuid")" "?q=midnight%20tou" \
              "?from=$in_a_month&to=$in_two_months" "?city=City%203&cursor=$second_page" "?sort=title&genre=soul" "?sort=recent&limit=50"; do
   printf '%-60s ' "GET /supporter/events${query:0:52}"; run "$query" | summary
 done
