@@ -82,7 +82,8 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
                 Record(CatalogueChangeKind.DetailsChanged, actor);
         }
         await StoreAsync(now);
-        await MoveShowtimesToVenueAsync();
+        if (before is not null && before.VenueId != details.VenueId)
+            await MoveShowtimesToVenueAsync();
         return new EventResult(created ? CatalogueOutcome.Created : CatalogueOutcome.Updated, View());
     }
 
