@@ -18,7 +18,10 @@ public sealed record ShowtimePlan(
     [property: Id(6)] ImmutableArray<TicketTypeDefinition> TicketTypes,
     [property: Id(7)] ImmutableArray<AddOnDefinition> AddOns,
     [property: Id(8)] TimeSpan HoldDuration,
-    [property: Id(9)] int? PerSupporterCap);
+    [property: Id(9)] int? PerSupporterCap)
+{
+    [Id(10)] public ImmutableArray<TierMove> Moves { get; init; } = [];
+}
 
 /// <summary>Outcome of changing a showtime through its event.</summary>
 [GenerateSerializer, Immutable, Alias("catalogue.showtime-result")]

@@ -16,6 +16,8 @@ public enum HoldOutcome
     Expired = 2,
     /// <summary>Confirm of a released hold, or release of a confirmed one.</summary>
     Conflict = 3,
+    /// <summary>Confirm while the event is not selling (postponed or cancelled): the hold stays until it expires.</summary>
+    NotOnSale = 4,
 }
 
 [GenerateSerializer, Alias("inventory.hold-status")]

@@ -4,6 +4,10 @@ namespace Supporter.Inventory;
 /// The stock of one ticket type of one showtime. It is the only place that decides whether a seat can be held,
 /// so the grain's single-threaded turn is the lock; a reply is sent only after the decision is stored.
 /// Key: <see cref="PoolKey"/>.
+/// <para>
+/// Supporters reach a pool through their <see cref="ISupporterShowtimeGrain"/>, which checks presale grants and the
+/// per-supporter cap first; holds it counts against the cap are confirmed and released through it as well.
+/// </para>
 /// </summary>
 public interface IInventoryPoolGrain : IGrainWithStringKey
 {
@@ -11,9 +15,12 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     Task<ConfigureResult> Configure(PoolSettings settings);
 
     /// <summary>
-    /// Holds <paramref name="quantity"/> tickets for <paramref name="supporterId"/> until the hold expires.
-    /// The same <paramref name="requestId"/> always yields the outcome of its first attempt.
+    /// Holds tickets for the request's supporter until the hold expires, if the ticket type is on sale now.
+    /// The same request id always yields the outcome of its first successful attempt.
     /// </summary>
+    Task<ReserveResult> Reserve(ReserveRequest request);
+
+    /// <summary><see cref="Reserve"/> without a presale grant.</summary>
     Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity);
 
     /// <summary>Turns a live hold into sold tickets. Confirming twice is the same as once.</summary>
@@ -27,4 +34,14 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
 
     /// <summary>One hold as stored, or null if the pool never had it (or forgot it after retention).</summary>
     Task<HoldView?> GetHold(Guid holdId);
+
+    /// <summary>
+    /// First half of a tier move: takes up to <paramref name="quantity"/> unsold tickets (all of them if null) out of
+    /// the allocation and answers how many it took. The move id is stored with the change, so a retry answers the
+    /// same number and takes nothing more.
+    /// </summary>
+    Task<int> TakeUnsold(string moveId, int? quantity);
+
+    /// <summary>Second half of a tier move: adds <paramref name="quantity"/> tickets to the allocation, once per move id.</summary>
+    Task AddAllocation(string moveId, int quantity);
 }

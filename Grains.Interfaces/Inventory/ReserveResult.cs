@@ -36,7 +36,28 @@ public enum RejectReason
     RequestIdReused = 2,
     /// <summary>The request id or supporter id is missing or too long.</summary>
     InvalidRequest = 3,
+    /// <summary>The ticket type is not on sale now: not yet, no more, or its event is not selling.</summary>
+    NotOnSale = 4,
+    /// <summary>The ticket type is in its presale and the request carries no presale grant.</summary>
+    PresaleAccessRequired = 5,
+    /// <summary>The supporter would go over the showtime's per-supporter cap.</summary>
+    SupporterCapReached = 6,
+    /// <summary>The presale code given is not one of the event's.</summary>
+    PresaleCodeUnknown = 7,
+    /// <summary>The presale code given has been used as many times as it may be.</summary>
+    PresaleCodeUsedUp = 8,
 }
+
+/// <summary>
+/// A request to hold tickets. <paramref name="PresaleGranted"/> says the caller checked the supporter's presale
+/// grant (a code or an entitlement); the pool trusts it, as it trusts the supporter id.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("inventory.reserve-request")]
+public sealed record ReserveRequest(
+    [property: Id(0)] string RequestId,
+    [property: Id(1)] string SupporterId,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] bool PresaleGranted = false);
 
 /// <summary>Bounds on the identifiers a reservation carries.</summary>
 public static class RequestLimits

@@ -1,4 +1,5 @@
 using Supporter.Catalogue;
+using Orleans.Concurrency;
 using Supporter.Inventory;
 
 namespace Supporter.Showtimes;
@@ -21,8 +22,18 @@ public interface IShowtimeGrain : IGrainWithGuidKey
     /// </summary>
     Task<ShowtimeResult> Define(ShowtimeDefinition definition);
 
-    /// <summary>The definition, or null if the showtime does not exist.</summary>
+    /// <summary>
+    /// The definition, or null if the showtime does not exist. Interleaved: every supporter's grain reads it, and a
+    /// change in progress replaces the definition in one step.
+    /// </summary>
+    [AlwaysInterleave]
     Task<ShowtimeDefinition?> GetDefinition();
+
+    /// <summary>
+    /// Opens or closes sales (the owning event published, or postponed, cancelled, back to draft). Pools of a showtime
+    /// that belongs to an event sell nothing until the event says so. Idempotent.
+    /// </summary>
+    Task SetSelling(bool selling);
 
     /// <summary>Capacity, held, sold and remaining per ticket type, or null if the showtime does not exist.</summary>
     Task<Availability?> GetAvailability();

@@ -25,6 +25,19 @@ public sealed record ShowtimeDefinition(
     /// <summary>At most this many tickets per supporter across all their orders, or no cap.</summary>
     [Id(11)] public int? PerSupporterCap { get; init; }
     [Id(12)] public ImmutableArray<AddOnDefinition> AddOns { get; init; } = [];
+    /// <summary>Scheduled moves of unsold tickets between ticket types (presale leftovers into GA at on-sale…).</summary>
+    [Id(13)] public ImmutableArray<TierMove> Moves { get; init; } = [];
+
+    public ImmutableArray<TierMove> ScheduledMoves => Moves.IsDefault ? [] : Moves;
+
+    /// <summary>The definition once <paramref name="quantity"/> tickets moved from one ticket type to another.</summary>
+    public ShowtimeDefinition WithMoved(string from, string to, int quantity) => this with
+    {
+        TicketTypes = [.. TicketTypes.Select(t =>
+            t.Code == from ? t with { Allocation = t.Allocation - quantity }
+            : t.Code == to ? t with { Allocation = t.Allocation + quantity }
+            : t)],
+    };
 
     /// <summary>When selling stops by default: when the show ends, or when it starts if no end is given.</summary>
     public DateTimeOffset LastSaleAt => EndsAt ?? StartsAt;
@@ -41,7 +54,8 @@ public sealed record ShowtimeDefinition(
         && DoorsAt == other.DoorsAt && EndsAt == other.EndsAt && TimeZone == other.TimeZone && Currency == other.Currency
         && PerSupporterCap == other.PerSupporterCap
         && TicketTypes.SequenceEqual(other.TicketTypes)
-        && (AddOns.IsDefault ? [] : AddOns).SequenceEqual(other.AddOns.IsDefault ? [] : other.AddOns);
+        && (AddOns.IsDefault ? [] : AddOns).SequenceEqual(other.AddOns.IsDefault ? [] : other.AddOns)
+        && ScheduledMoves.SequenceEqual(other.ScheduledMoves);
 
     /// <summary>The rules every showtime obeys, keyed by the offending field.</summary>
     public IReadOnlyDictionary<string, string[]> Validate()
@@ -81,6 +95,16 @@ public sealed record ShowtimeDefinition(
             foreach (var (field, message) in addOns[i].Validate(this))
                 errors[$"addOns[{i}].{field}"] = [message];
         }
+        var moves = ScheduledMoves;
+        if (moves.Length > Limits.MaxTierMoves)
+            errors["moves"] = [$"At most {Limits.MaxTierMoves} tier moves."];
+        for (var i = 0; i < moves.Length; i++)
+        {
+            foreach (var (field, message) in moves[i].Validate(this))
+                errors[$"moves[{i}].{field}"] = [message];
+        }
+        if (moves.GroupBy(m => m.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            errors["moves"] = [$"Move id '{twice.Key}' is used twice."];
         if (TicketTypes.Length > Limits.MaxTicketTypes)
             errors["ticketTypes"] = [$"At most {Limits.MaxTicketTypes} ticket types."];
         var duplicate = Pools.GroupBy(p => p.Code, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
@@ -195,6 +219,8 @@ public enum SalePhase
     Presale = 1,
     General = 2,
     Ended = 3,
+    /// <summary>The event is not selling: a draft, postponed or cancelled.</summary>
+    Suspended = 4,
 }
 
 /// <summary>How many times a ticket lets its holder in (read by check-in).</summary>
@@ -229,6 +255,36 @@ public sealed record AddOnDefinition(
     }
 }
 
+/// <summary>
+/// At <paramref name="At"/>, up to <paramref name="Quantity"/> unsold tickets (all of them if null) of ticket type
+/// <paramref name="From"/> become tickets of <paramref name="To"/>. It happens once: the id is remembered for good,
+/// so a move that already ran is never run again, even if it is edited.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("showtimes.tier-move")]
+public sealed record TierMove(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string From,
+    [property: Id(2)] string To,
+    [property: Id(3)] DateTimeOffset At,
+    [property: Id(4)] int? Quantity)
+{
+    public IEnumerable<(string Field, string Message)> Validate(ShowtimeDefinition showtime)
+    {
+        if (!ShowtimeDefinition.ValidCode(Id))
+            yield return ("id", "An id of 1 to 32 letters, digits, '-' or '_' is required.");
+        if (!showtime.TicketTypes.Any(t => t.Code == From))
+            yield return ("from", "Tickets move from one of the showtime's ticket types.");
+        if (!showtime.TicketTypes.Any(t => t.Code == To))
+            yield return ("to", "Tickets move to one of the showtime's ticket types.");
+        else if (To == From)
+            yield return ("to", "Tickets move to another ticket type.");
+        if (At >= showtime.LastSaleAt)
+            yield return ("at", "A move happens while tickets are still sold.");
+        if (Quantity is < 1 or > Limits.MaxCapacity)
+            yield return ("quantity", $"Leave the quantity out to move every unsold ticket, or give 1 to {Limits.MaxCapacity}.");
+    }
+}
+
 /// <summary>Platform-wide bounds on what a showtime may declare.</summary>
 public static class Limits
 {
@@ -237,6 +293,7 @@ public static class Limits
     public const int MaxPerSupporterCap = 100;
     public const int MaxTicketTypes = 20;
     public const int MaxAddOns = 20;
+    public const int MaxTierMoves = 10;
     public const long MaxPriceMinor = 100_000_000;
     public static readonly TimeSpan MinHoldDuration = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxHoldDuration = TimeSpan.FromHours(2);

@@ -39,6 +39,7 @@ public sealed partial class EventGrain
             Currency = plan.Currency,
             PerSupporterCap = plan.PerSupporterCap,
             AddOns = plan.AddOns.IsDefault ? [] : plan.AddOns,
+            Moves = plan.Moves.IsDefault ? [] : plan.Moves,
         };
         var result = await GrainFactory.GetGrain<IShowtimeGrain>(showtimeId).Define(definition);
         if (result.Outcome is CatalogueOutcome.Created or CatalogueOutcome.Updated or CatalogueOutcome.Unchanged)
@@ -66,6 +67,8 @@ public sealed partial class EventGrain
                     ("fromStartsAt", Format(State.Showtimes[index].StartsAt)), ("toStartsAt", Format(summary.StartsAt)),
                     ("fromDoorsAt", Format(State.Showtimes[index].DoorsAt)), ("toDoorsAt", Format(summary.DoorsAt)));
         }
+        if (index < 0)
+            State.SellingPushed = null; // the new showtime has not been told yet
         State.Showtimes = (index < 0 ? State.Showtimes.Add(summary) : State.Showtimes.SetItem(index, summary))
             .Sort((a, b) => a.StartsAt.CompareTo(b.StartsAt));
         await StoreAsync(_clock.UtcNow);

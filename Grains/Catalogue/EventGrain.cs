@@ -62,6 +62,9 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         if (State.Details?.VenueId != details.VenueId && await VenueProfileAsync(details.VenueId) is null)
             return new EventResult(CatalogueOutcome.Invalid, null, new Dictionary<string, string[]> { ["venueId"] = ["No venue with a profile has this id."] });
 
+        if (details.TourId is { } tourId && tourId != State.Details?.TourId && await TourRefusalAsync(actor, details, tourId) is { } tourError)
+            return new EventResult(CatalogueOutcome.Invalid, null, new Dictionary<string, string[]> { ["tourId"] = [tourError] });
+
         if (State.Details is { } current && current.SameAs(details))
         {
             await MoveShowtimesToVenueAsync();
@@ -115,10 +118,13 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
     {
         if (reminderName != CatalogueSync.ReminderName)
             return;
-        if (State.Details is null || State.CataloguedVersion == State.Version)
+        if (State.Details is null || (State.CataloguedVersion == State.Version && State.SellingPushed == Selling))
+        {
             await _sync.DisarmAsync();
-        else
-            await CopyAsync();
+            return;
+        }
+        await PushSellingAsync();
+        await CopyAsync();
     }
 
     private async Task<EventResult> ChangeStatusAsync(Actor actor, EventStatus target, string? reason, Func<EventStatus, string?> refusal)
@@ -131,6 +137,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
             return new EventResult(CatalogueOutcome.Invalid, null, new Dictionary<string, string[]> { ["reason"] = [$"A reason of 1 to {MaxReasonLength} characters is required."] });
         if (State.Status == target)
         {
+            await PushSellingAsync();
             await CopyAsync();
             return new EventResult(CatalogueOutcome.Unchanged, View());
         }
@@ -163,7 +170,33 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         State.UpdatedAt = now;
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The event");
+        await PushSellingAsync();
         await CopyAsync();
+    }
+
+    /// <summary>Only a published event sells; postponed, cancelled and draft events sell nothing.</summary>
+    private bool Selling => State.Status == EventStatus.Published;
+
+    /// <summary>
+    /// Tells every showtime whether to sell. Runs after the status is stored (under the armed catalogue reminder),
+    /// so a failure here is retried by the reminder rather than failing the change that was already made.
+    /// </summary>
+    private async Task PushSellingAsync()
+    {
+        var selling = Selling;
+        if (State.Details is null || State.SellingPushed == selling)
+            return;
+        try
+        {
+            await Task.WhenAll(State.Showtimes.Select(s => GrainFactory.GetGrain<Supporter.Showtimes.IShowtimeGrain>(s.ShowtimeId).SetSelling(selling)));
+        }
+        catch (Exception exception)
+        {
+            LogSellingFailed(exception, this.GetPrimaryKey());
+            return;
+        }
+        State.SellingPushed = selling;
+        await this.WriteOrReloadAsync(_state, "The event");
     }
 
     private async Task CopyAsync()
@@ -210,6 +243,15 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         }
     }
 
+    /// <summary>An event joins a tour of its own artist, and only by someone who manages the tour.</summary>
+    private async Task<string?> TourRefusalAsync(Actor actor, EventDetails details, Guid tourId)
+    {
+        var tour = await GrainFactory.GetGrain<ITourGrain>(tourId).Find();
+        if (tour is null || !tour.Details.ManagedBy(actor))
+            return "No tour you manage has this id.";
+        return tour.Details.ArtistSlug == details.ArtistSlug ? null : $"That tour is {tour.Details.Artist}'s; the event's artist must be the same.";
+    }
+
     private Task<VenueView?> VenueProfileAsync(Guid venueId) => GrainFactory.GetGrain<IVenueGrain>(venueId).GetProfile();
 
     /// <summary>To someone who does not manage it, a draft does not exist and anything else may not be changed.</summary>
@@ -220,6 +262,9 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
     private EventView View() => new(
         this.GetPrimaryKey(), State.Details!, State.Status, State.StatusReason, State.Version, State.Showtimes,
         State.CreatedAt, State.UpdatedAt, State.PublishedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open or close the sales of event {EventId}'s showtimes; its reminder retries")]
+    private partial void LogSellingFailed(Exception exception, Guid eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce the changes of event {EventId} live; they are recorded")]
     private partial void LogAnnounceFailed(Exception exception, Guid eventId);

@@ -12,6 +12,8 @@ public interface ICatalogueProjection
 
     /// <summary>Writes the event's row and records <paramref name="changes"/> (each once, by sequence) in one transaction.</summary>
     Task UpsertEventAsync(EventView view, IReadOnlyList<CatalogueChange> changes, CancellationToken cancellationToken = default);
+
+    Task UpsertTourAsync(TourView tour, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The explicit in-memory mode has no tables; the grains are all there is.</summary>
@@ -20,4 +22,6 @@ public sealed class NoCatalogueProjection : ICatalogueProjection
     public Task UpsertVenueAsync(VenueView venue, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task UpsertEventAsync(EventView view, IReadOnlyList<CatalogueChange> changes, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task UpsertTourAsync(TourView tour, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -120,4 +120,27 @@ public sealed class PostgresCatalogueProjection(NpgsqlDataSource dataSource) : I
 
     private static NpgsqlParameter Instant(string name, DateTimeOffset? value) =>
         new(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.UtcDateTime ?? DBNull.Value };
+
+    public async Task UpsertTourAsync(TourView tour, CancellationToken cancellationToken = default)
+    {
+        var details = tour.Details;
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO tours (id, artist_id, artist, artist_slug, name, owner_org_id, version, updated_at)
+            VALUES (@id, @artist_id, @artist, @artist_slug, @name, @owner_org_id, @version, @updated_at)
+            ON CONFLICT (id) DO UPDATE SET
+                artist_id = EXCLUDED.artist_id, artist = EXCLUDED.artist, artist_slug = EXCLUDED.artist_slug, name = EXCLUDED.name,
+                owner_org_id = EXCLUDED.owner_org_id, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+            WHERE tours.version <= EXCLUDED.version
+            """);
+        command.Parameters.AddWithValue("id", tour.TourId);
+        command.Parameters.AddWithValue("artist_id", Slugs.IdOf("artist", details.ArtistSlug));
+        command.Parameters.AddWithValue("artist", details.Artist);
+        command.Parameters.AddWithValue("artist_slug", details.ArtistSlug);
+        command.Parameters.AddWithValue("name", details.Name);
+        command.Parameters.AddWithValue("owner_org_id", details.OwnerOrganisationId);
+        command.Parameters.AddWithValue("version", tour.Version);
+        command.Parameters.AddWithValue("updated_at", tour.UpdatedAt.UtcDateTime);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -4,6 +4,7 @@ using Orleans.Concurrency;
 using Orleans.Streams;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
+using Supporter.Showtimes;
 
 namespace Supporter.Grains.Inventory;
 
@@ -95,9 +96,13 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         return new ConfigureResult(true, null);
     }
 
-    public async Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity)
+    public Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity) =>
+        Reserve(new ReserveRequest(requestId, supporterId, quantity));
+
+    public async Task<ReserveResult> Reserve(ReserveRequest request)
     {
         _commit.ThrowIfBroken();
+        var (requestId, supporterId, quantity) = (request.RequestId, request.SupporterId, request.Quantity);
         if (State.Settings is not { } settings)
             return new Rejected(RejectReason.UnknownPool, "No such showtime or ticket type.");
         if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > RequestLimits.MaxIdLength)
@@ -122,6 +127,12 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         }
         if (quantity < 1 || quantity > settings.MaxPerOrder)
             return new Rejected(RejectReason.InvalidQuantity, $"Between 1 and {settings.MaxPerOrder} tickets can be held at once.");
+        if (SaleRefusal(settings, now, request.PresaleGranted) is { } refused)
+        {
+            if (swept)
+                await _commit.Commit();
+            return refused;
+        }
 
         if (quantity > State.Remaining)
         {
@@ -143,7 +154,19 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         return new Reserved(hold.HoldId, hold.ExpiresAt, hold.Quantity);
     }
 
-    public Task<HoldResult> Confirm(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Confirmed, earlier => earlier switch
+    public async Task<HoldResult> Confirm(Guid holdId)
+    {
+        _commit.ThrowIfBroken();
+        // A postponed or cancelled event sells nothing more; its live holds simply run out.
+        if (State.Settings is { Suspended: true } && State.Holds.TryGetValue(holdId, out var hold) && hold.Status == HoldStatus.Held)
+        {
+            await _commit.WhenDurable();
+            return new HoldResult(HoldOutcome.NotOnSale, hold.ToView());
+        }
+        return await ConfirmHoldAsync(holdId);
+    }
+
+    private Task<HoldResult> ConfirmHoldAsync(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Confirmed, earlier => earlier switch
     {
         HoldStatus.Confirmed => HoldOutcome.Done,
         HoldStatus.Expired => HoldOutcome.Expired,
@@ -233,6 +256,21 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             }
         }
         return changed;
+    }
+
+    /// <summary>Why the ticket type cannot be held now, or null when it can.</summary>
+    private static Rejected? SaleRefusal(PoolSettings settings, DateTimeOffset now, bool presaleGranted)
+    {
+        var window = settings.Sale ?? Supporter.Showtimes.SaleWindow.Always;
+        return settings.PhaseAt(now) switch
+        {
+            SalePhase.Suspended => new Rejected(RejectReason.NotOnSale, "The event is not on sale."),
+            SalePhase.NotYet => new Rejected(RejectReason.NotOnSale, $"On sale from {(window.OnSaleAt ?? window.PresaleStartsAt):O}."),
+            SalePhase.Ended => new Rejected(RejectReason.NotOnSale, "Sales have ended."),
+            SalePhase.Presale when !presaleGranted => new Rejected(RejectReason.PresaleAccessRequired,
+                $"This is a presale until {window.PresaleEndsAt:O}: a presale code or entitlement is needed."),
+            _ => null,
+        };
     }
 
     private Rejected RequestIdReused(string requestId) =>

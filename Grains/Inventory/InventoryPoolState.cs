@@ -18,6 +18,8 @@ public sealed record InventoryPoolState
     [Id(3)] public ImmutableDictionary<Guid, StoredHold> Holds { get; init; } = ImmutableDictionary<Guid, StoredHold>.Empty;
     /// <summary>Incremented by every decision; tells dashboards which figures are newer.</summary>
     [Id(4)] public long Revision { get; init; }
+    /// <summary>Tier moves applied to the allocation: move id → tickets added (negative: taken away).</summary>
+    [Id(5)] public ImmutableDictionary<string, int> Moves { get; init; } = ImmutableDictionary<string, int>.Empty;
 
     [NonSerialized] private readonly ImmutableQueue<HoldChange>? _unsaved;
 
@@ -44,6 +46,14 @@ public sealed record InventoryPoolState
         Holds = Holds.SetItem(hold.HoldId, hold with { Status = status, ResolvedAt = at }),
         Held = Held - hold.Quantity,
         Sold = status == HoldStatus.Confirmed ? Sold + hold.Quantity : Sold,
+    };
+
+    /// <summary>Changes the allocation by <paramref name="delta"/> for tier move <paramref name="moveId"/>.</summary>
+    public InventoryPoolState Move(string moveId, int delta) => this with
+    {
+        Settings = Settings! with { Allocation = Settings.Allocation + delta },
+        Moves = Moves.Add(moveId, delta),
+        Revision = Revision + 1,
     };
 
     /// <summary>Drops a resolved hold past its retention; the counters keep its effect.</summary>

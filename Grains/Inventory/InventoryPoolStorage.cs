@@ -1,9 +1,12 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
+using System.Text.Json;
 using Npgsql;
+using NpgsqlTypes;
 using Orleans.Configuration;
 using Orleans.Storage;
 using Supporter.Inventory;
+using Supporter.Showtimes;
 
 namespace Supporter.Grains.Inventory;
 
@@ -33,7 +36,8 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
             BatchCommands =
             {
                 Command("""
-                    SELECT version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision
+                    SELECT version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision,
+                           presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves::text
                     FROM inventory_pools WHERE service_id = @service_id AND pool_key = @pool_key
                     """, key),
                 Command("""
@@ -52,8 +56,14 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         }
         var version = reader.GetInt32(0);
         var settings = reader.IsDBNull(1) ? null : new PoolSettings(
-            reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), TimeSpan.FromMilliseconds(reader.GetInt64(5)));
+            reader.GetGuid(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4), TimeSpan.FromMilliseconds(reader.GetInt64(5)))
+        {
+            Sale = ReadSaleWindow(reader),
+            LastSaleAt = Instant(reader, 13),
+            Suspended = reader.GetBoolean(14),
+        };
         var (held, sold, revision) = (reader.GetInt32(6), reader.GetInt32(7), reader.GetInt64(8));
+        var moves = JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(15))!.ToImmutableDictionary();
 
         await reader.NextResultAsync();
         var holds = ImmutableDictionary.CreateBuilder<Guid, StoredHold>();
@@ -67,7 +77,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         }
         grainState.State = (T)(object)new InventoryPoolState
         {
-            Settings = settings, Held = held, Sold = sold, Revision = revision, Holds = holds.ToImmutable(),
+            Settings = settings, Held = held, Sold = sold, Revision = revision, Holds = holds.ToImmutable(), Moves = moves,
         };
         grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -92,15 +102,19 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
 
         var header = expected is null
             ? """
-              INSERT INTO inventory_pools (service_id, pool_key, version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision)
-              VALUES (@service_id, @pool_key, 1, @showtime_id, @ticket_type, @allocation, @max_per_order, @hold_duration_ms, @held, @sold, @revision)
+              INSERT INTO inventory_pools (service_id, pool_key, version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision,
+                  presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves)
+              VALUES (@service_id, @pool_key, 1, @showtime_id, @ticket_type, @allocation, @max_per_order, @hold_duration_ms, @held, @sold, @revision,
+                  @presale_starts_at, @presale_ends_at, @onsale_at, @sale_ends_at, @last_sale_at, @suspended, @moves)
               ON CONFLICT (service_id, pool_key) DO NOTHING
               RETURNING version
               """
             : """
               UPDATE inventory_pools SET version = version + 1, showtime_id = @showtime_id, ticket_type = @ticket_type,
                   allocation = @allocation, max_per_order = @max_per_order, hold_duration_ms = @hold_duration_ms,
-                  held = @held, sold = @sold, revision = @revision, modified_on = now()
+                  held = @held, sold = @sold, revision = @revision, modified_on = now(),
+                  presale_starts_at = @presale_starts_at, presale_ends_at = @presale_ends_at, onsale_at = @onsale_at,
+                  sale_ends_at = @sale_ends_at, last_sale_at = @last_sale_at, suspended = @suspended, moves = @moves
               WHERE service_id = @service_id AND pool_key = @pool_key AND version = @expected
               RETURNING version
               """;
@@ -140,6 +154,14 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         parameters.AddWithValue("held", state.Held);
         parameters.AddWithValue("sold", state.Sold);
         parameters.AddWithValue("revision", state.Revision);
+        var sale = state.Settings?.Sale;
+        parameters.Add(Timestamp("presale_starts_at", sale?.PresaleStartsAt));
+        parameters.Add(Timestamp("presale_ends_at", sale?.PresaleEndsAt));
+        parameters.Add(Timestamp("onsale_at", sale?.OnSaleAt));
+        parameters.Add(Timestamp("sale_ends_at", sale?.SaleEndsAt));
+        parameters.Add(Timestamp("last_sale_at", state.Settings?.LastSaleAt));
+        parameters.AddWithValue("suspended", state.Settings?.Suspended ?? false);
+        parameters.Add(new NpgsqlParameter("moves", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(state.Moves) });
         parameters.AddWithValue("hold_ids", changed.Select(h => h.HoldId).ToArray());
         parameters.AddWithValue("request_ids", changed.Select(h => h.RequestId).ToArray());
         parameters.AddWithValue("supporter_ids", changed.Select(h => h.SupporterId).ToArray());
@@ -187,4 +209,16 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
     };
 
     private static string PoolKeyOf(GrainId grainId) => grainId.Key.ToString();
+
+    private static SaleWindow? ReadSaleWindow(NpgsqlDataReader reader)
+    {
+        var window = new SaleWindow(Instant(reader, 9), Instant(reader, 10), Instant(reader, 11), Instant(reader, 12));
+        return window == SaleWindow.Always ? null : window;
+    }
+
+    private static DateTimeOffset? Instant(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static NpgsqlParameter Timestamp(string name, DateTimeOffset? value) =>
+        new(name, NpgsqlDbType.TimestampTz) { Value = (object?)value?.UtcDateTime ?? DBNull.Value };
 }

@@ -19,6 +19,7 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
     private readonly DomainClock _clock;
     private readonly ILogger<ShowtimeGrain> _logger;
     private readonly CatalogueSync _sync;
+    private readonly CatalogueOptions _options;
 
     public ShowtimeGrain(
         [PersistentState("showtime", StorageNames.Domain)] IPersistentState<ShowtimeState> state,
@@ -31,6 +32,7 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
         _catalog = catalog;
         _clock = clock;
         _logger = logger;
+        _options = options.Value;
         _sync = new CatalogueSync(this, options.Value.SyncRetryPeriod, logger);
     }
 
@@ -40,7 +42,8 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
     {
         if (State.Definition is not null && State.Version == 0)
             (State.Version, State.CataloguedVersion) = (1, State.Catalogued ? 1 : 0); // stored before versions existed
-        if (State.Definition is null || (State.PoolsConfigured && State.Pending is null && State.CataloguedVersion == State.Version))
+        if (State.Definition is null || (State.PoolsConfigured && State.Pending is null && State.MoveInFlight is null
+            && State.CataloguedVersion == State.Version && !MovesDue()))
             return;
         try
         {
@@ -97,6 +100,22 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 
     public Task<ShowtimeDefinition?> GetDefinition() => Task.FromResult(State.Definition);
 
+    public async Task SetSelling(bool selling)
+    {
+        if (State.Definition is null)
+            throw new InvalidOperationException($"Showtime {this.GetPrimaryKey()} does not exist; it cannot start or stop selling.");
+        if (IsSelling != selling)
+        {
+            State.Selling = selling;
+            State.PoolsConfigured = false;
+            await this.WriteOrReloadAsync(_state, "The showtime's sale status");
+        }
+        await CompleteAsync();
+    }
+
+    /// <summary>A showtime of an event sells once the event says so; a bare one (no event) always does.</summary>
+    private bool IsSelling => State.Selling ?? State.Definition?.EventId is null;
+
     public async Task<Availability?> GetAvailability()
     {
         if (State.Definition is not { } definition)
@@ -108,6 +127,12 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == MovesReminderName)
+        {
+            await CompleteAsync();
+            await ScheduleMovesAsync();
+            return;
+        }
         if (reminderName != CatalogueSync.ReminderName)
             return;
         if (State.Definition is null || (State.Pending is null && State.CataloguedVersion == State.Version))
@@ -126,11 +151,17 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The showtime");
         await CompleteAsync();
+        await ScheduleMovesAsync();
     }
 
-    /// <summary>Finishes whatever a stored state still owes: pools, a pending change, the catalogue copy.</summary>
+    /// <summary>
+    /// Finishes whatever a stored state still owes: a half-done tier move (first, so that no reconfiguration undoes
+    /// its first half), the pools' settings, a pending change, tier moves that are due, the catalogue copy.
+    /// </summary>
     private async Task CompleteAsync()
     {
+        if (State.MoveInFlight is { } moveId)
+            await FinishMoveAsync(State.Definition!.ScheduledMoves.Single(m => m.Id == moveId));
         if (!State.PoolsConfigured)
         {
             var definition = State.Definition!;
@@ -141,10 +172,8 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
             await this.WriteOrReloadAsync(_state, "The showtime");
         }
         if (State.Pending is not null)
-        {
             await ApplyPendingAsync();
-            return;
-        }
+        await RunDueMovesAsync();
         await CopyToCatalogueAsync();
     }
 
@@ -187,6 +216,7 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
         State.Version++;
         await this.WriteOrReloadAsync(_state, "The showtime");
         await CopyToCatalogueAsync();
+        await ScheduleMovesAsync();
         return null;
     }
 
@@ -206,12 +236,20 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
     private static int AllocationIn(ShowtimeDefinition definition, string code) =>
         definition.Pools.FirstOrDefault(p => p.Code == code) is { Code: not null } pool ? pool.Allocation : 0;
 
-    /// <summary>A pool's settings under <paramref name="definition"/>; a pool it dropped keeps selling nothing.</summary>
+    /// <summary>
+    /// A pool's settings under <paramref name="definition"/>: its share, its sale window, and whether the showtime
+    /// sells at all. A pool the definition dropped keeps selling nothing.
+    /// </summary>
     private PoolSettings Settings(ShowtimeDefinition definition, string code, ShowtimeDefinition? fallback = null)
     {
         var pool = definition.Pools.Concat(fallback?.Pools ?? []).First(p => p.Code == code);
-        var allocation = AllocationIn(definition, code);
-        return new PoolSettings(this.GetPrimaryKey(), code, allocation, pool.MaxPerOrder, definition.HoldDuration);
+        var window = definition.TicketTypes.FirstOrDefault(t => t.Code == code)?.Sale;
+        return new PoolSettings(this.GetPrimaryKey(), code, AllocationIn(definition, code), pool.MaxPerOrder, definition.HoldDuration)
+        {
+            Sale = window == SaleWindow.Always ? null : window,
+            LastSaleAt = definition.LastSaleAt,
+            Suspended = !IsSelling,
+        };
     }
 
     private IInventoryPoolGrain Pool(string code) => GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(this.GetPrimaryKey(), code));

@@ -21,4 +21,10 @@ public sealed class ShowtimeState
     [Id(5)] public long CataloguedVersion { get; set; }
     /// <summary>A change whose pools are being adjusted; it replaces the definition once every pool accepted it.</summary>
     [Id(6)] public ShowtimeDefinition? Pending { get; set; }
+    /// <summary>Whether the pools sell; null until told, which means yes for a bare showtime and no for an event's.</summary>
+    [Id(7)] public bool? Selling { get; set; }
+    /// <summary>Tier moves that ran, by id, with the number of tickets each moved. Never forgotten.</summary>
+    [Id(8)] public Dictionary<string, int> CompletedMoves { get; set; } = [];
+    /// <summary>A tier move whose pools may be half changed; finished before anything else touches them.</summary>
+    [Id(9)] public string? MoveInFlight { get; set; }
 }

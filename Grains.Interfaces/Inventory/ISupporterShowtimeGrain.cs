@@ -1,0 +1,41 @@
+namespace Supporter.Inventory;
+
+/// <summary>
+/// One supporter at one showtime: the way their holds reach the pools. It checks their presale grant when a ticket
+/// type is in presale and keeps the showtime's per-supporter cap across every ticket type and order. Being one
+/// grain per supporter, its turn serialises that supporter's concurrent requests, so the cap holds without locks
+/// and without touching the hot pools. Key: the showtime id, with the supporter id as key extension.
+/// </summary>
+public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
+{
+    /// <summary>
+    /// Holds tickets of one ticket type. A retry with the same request id gets the first answer (or the same hold).
+    /// Expected refusals are <see cref="Rejected"/> values: cap reached, presale grant missing, not on sale…
+    /// </summary>
+    Task<ReserveResult> Hold(SupporterHoldRequest request);
+
+    /// <summary>Confirms one of the supporter's holds (see <see cref="IInventoryPoolGrain.Confirm"/>).</summary>
+    Task<HoldResult> Confirm(string ticketType, Guid holdId);
+
+    /// <summary>Releases one of the supporter's holds (see <see cref="IInventoryPoolGrain.Release"/>).</summary>
+    Task<HoldResult> Release(string ticketType, Guid holdId);
+
+    /// <summary>How many more tickets the supporter may take at this showtime.</summary>
+    Task<SupporterAllowance> GetAllowance();
+}
+
+[GenerateSerializer, Immutable, Alias("inventory.supporter-hold-request")]
+public sealed record SupporterHoldRequest(
+    [property: Id(0)] string RequestId,
+    [property: Id(1)] string TicketType,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] string? PresaleCode = null);
+
+/// <summary>The per-supporter cap (null: none), and the tickets counted against it: live holds and confirmed ones.</summary>
+[GenerateSerializer, Immutable, Alias("inventory.supporter-allowance")]
+public sealed record SupporterAllowance(
+    [property: Id(0)] int? Cap,
+    [property: Id(1)] int Counted)
+{
+    public int? Remaining => Cap is { } cap ? Math.Max(0, cap - Counted) : null;
+}

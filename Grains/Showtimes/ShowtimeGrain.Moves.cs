@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Supporter.Grains.Infrastructure;
+using Supporter.Showtimes;
+
+namespace Supporter.Grains.Showtimes;
+
+// Tier moves: at its time, a move takes the unsold tickets out of one pool and adds them to another, then records
+// the new allocations in the definition. The move is marked in flight (stored) before its pools change, and each
+// pool stores the move id with its change, so a crash anywhere in between is finished later without moving twice.
+public sealed partial class ShowtimeGrain
+{
+    internal const string MovesReminderName = "tier-moves";
+
+    private bool MovesDue() => NextMove() is { } next && next.At <= _clock.UtcNow;
+
+    private TierMove? NextMove() => State.Definition?.ScheduledMoves
+        .Where(m => !State.CompletedMoves.ContainsKey(m.Id))
+        .MinBy(m => m.At);
+
+    private async Task RunDueMovesAsync()
+    {
+        while (MovesDue())
+        {
+            var move = NextMove()!;
+            State.MoveInFlight = move.Id;
+            await this.WriteOrReloadAsync(_state, "The tier move");
+            await FinishMoveAsync(move);
+        }
+    }
+
+    private async Task FinishMoveAsync(TierMove move)
+    {
+        var moved = await Pool(move.From).TakeUnsold(move.Id, move.Quantity);
+        await Pool(move.To).AddAllocation(move.Id, moved);
+        State.Definition = State.Definition!.WithMoved(move.From, move.To, moved);
+        State.CompletedMoves[move.Id] = moved;
+        State.MoveInFlight = null;
+        State.Version++;
+        await _sync.ArmAsync();
+        await this.WriteOrReloadAsync(_state, "The tier move");
+        LogMoved(this.GetPrimaryKey(), move.Id, moved, move.From, move.To);
+    }
+
+    /// <summary>Wakes the showtime at its next move (or at the recheck period, whichever is sooner); none left, no reminder.</summary>
+    private async Task ScheduleMovesAsync()
+    {
+        if (NextMove() is not { } next)
+        {
+            if (await this.GetReminder(MovesReminderName) is { } reminder)
+                await this.UnregisterReminder(reminder);
+            return;
+        }
+        var wait = next.At - _clock.UtcNow;
+        var due = wait <= TimeSpan.Zero ? TimeSpan.Zero : wait < _options.ScheduleRecheckPeriod ? wait : _options.ScheduleRecheckPeriod;
+        await this.RegisterOrUpdateReminder(MovesReminderName, due, _options.SyncRetryPeriod);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Showtime {ShowtimeId}: tier move {MoveId} moved {Quantity} unsold tickets from {From} to {To}")]
+    private partial void LogMoved(Guid showtimeId, string moveId, int quantity, string from, string to);
+}
