@@ -36,7 +36,8 @@ public sealed record ShowtimeSummaryResponse(Guid Id, DateTimeOffset? DoorsAt, D
 /// </summary>
 public sealed partial record ShowtimeRequest(
     string? Title, string? DoorsAt, string? StartsAt, string? EndsAt, int Capacity, string? Currency, int? HoldSeconds,
-    int? PerSupporterCap, IReadOnlyList<TicketTypeBody>? TicketTypes, IReadOnlyList<AddOnBody>? AddOns)
+    int? PerSupporterCap, IReadOnlyList<TicketTypeBody>? TicketTypes, IReadOnlyList<AddOnBody>? AddOns,
+    IReadOnlyList<TierMoveBody>? Moves = null)
 {
     public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(10);
     private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
@@ -56,12 +57,26 @@ public sealed partial record ShowtimeRequest(
                 errors[$"ticketTypes[{i}]"] = ["A ticket type is required."];
         }
         var addOns = (AddOns ?? []).Select(a => new AddOnDefinition(a.Code ?? "", a.Name?.Trim() ?? "", a.PriceMinor, a.Allocation, a.MaxPerOrder));
+        var moves = ImmutableArray.CreateBuilder<TierMove>();
+        var moveBodies = Moves ?? [];
+        for (var i = 0; i < moveBodies.Count; i++)
+        {
+            var body = moveBodies[i];
+            var at = Instant(body?.At, $"moves[{i}].at", errors);
+            if (body is null || at is null)
+                errors.TryAdd($"moves[{i}].at", ["A move needs the instant it happens, with an offset."]);
+            else
+                moves.Add(new TierMove(body.Id ?? "", body.From ?? "", body.To ?? "", at.Value, body.Quantity));
+        }
         if (errors.Count > 0)
             return null;
         return new ShowtimePlan(
             string.IsNullOrWhiteSpace(Title) ? null : Title.Trim(), doors!.Value, starts!.Value, ends, Capacity,
             Currency?.Trim().ToUpperInvariant(), types.ToImmutable(), [.. addOns],
-            HoldSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultHold, PerSupporterCap);
+            HoldSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultHold, PerSupporterCap)
+        {
+            Moves = moves.ToImmutable(),
+        };
     }
 
     private static DateTime? Local(string? value, string field, Dictionary<string, string[]> errors, bool required)
@@ -119,6 +134,9 @@ public sealed record TicketTypeBody(
     }
 }
 
+/// <summary>A scheduled tier move; <see cref="At"/> is an instant with an offset, a null quantity moves every unsold ticket.</summary>
+public sealed record TierMoveBody(string? Id, string? From, string? To, string? At, int? Quantity);
+
 public sealed record SaleBody(string? PresaleStartsAt, string? PresaleEndsAt, string? OnSaleAt, string? SaleEndsAt);
 
 public sealed record AddOnBody(string? Code, string? Name, long PriceMinor, int Allocation, int MaxPerOrder);
@@ -140,7 +158,7 @@ public sealed record ShowtimeDetailsResponse(
     DateTimeOffset? DoorsAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
     string? LocalDoorsAt, string LocalStartsAt, string? LocalEndsAt,
     int Capacity, string? Currency, int HoldSeconds, int? PerSupporterCap,
-    IReadOnlyList<TicketTypeResponse> TicketTypes, IReadOnlyList<AddOnBody> AddOns)
+    IReadOnlyList<TicketTypeResponse> TicketTypes, IReadOnlyList<AddOnBody> AddOns, IReadOnlyList<TierMoveResponse> Moves)
 {
     public static ShowtimeDetailsResponse From(Guid id, ShowtimeDefinition d)
     {
@@ -150,9 +168,12 @@ public sealed record ShowtimeDetailsResponse(
             id, d.EventId, d.VenueId, d.Title, d.TimeZone, d.DoorsAt, d.StartsAt, d.EndsAt,
             Local(d.DoorsAt), Local(d.StartsAt)!, Local(d.EndsAt), d.Capacity, d.Currency, (int)d.HoldDuration.TotalSeconds, d.PerSupporterCap,
             [.. d.TicketTypes.Select(TicketTypeResponse.From)],
-            [.. (d.AddOns.IsDefault ? [] : d.AddOns).Select(a => new AddOnBody(a.Code, a.Name, a.PriceMinor, a.Allocation, a.MaxPerOrder))]);
+            [.. (d.AddOns.IsDefault ? [] : d.AddOns).Select(a => new AddOnBody(a.Code, a.Name, a.PriceMinor, a.Allocation, a.MaxPerOrder))],
+            [.. d.ScheduledMoves.Select(m => new TierMoveResponse(m.Id, m.From, m.To, m.At, m.Quantity))]);
     }
 }
+
+public sealed record TierMoveResponse(string Id, string From, string To, DateTimeOffset At, int? Quantity);
 
 public sealed record TicketTypeResponse(
     string Code, string Name, int Allocation, int MaxPerOrder, long PriceMinor, long FeeMinor, string EntryRule,

@@ -63,7 +63,7 @@ public static class PublicEventsApi
         return ifNoneMatch.Any(tag => tag.Equals(EntityTagHeaderValue.Any) || tag.Compare(etag, useStrongComparison: false));
     }
 
-    private static ProblemHttpResult Unavailable() => TypedResults.Problem(
+    internal static ProblemHttpResult Unavailable() => TypedResults.Problem(
         title: "Catalogue unavailable",
         detail: "The public catalogue is read from the database; this instance runs without one (in-memory mode).",
         statusCode: StatusCodes.Status503ServiceUnavailable,

@@ -59,9 +59,12 @@ public static class Extensions
         app.MapAuthApi();
         app.MapExternalLoginApi();
         app.MapSupportersApi();
+        app.MapEntitlementsApi();
         app.MapOrganisationsApi();
         app.MapVenuesApi();
         app.MapEventsApi();
+        app.MapPresaleApi();
+        app.MapToursApi();
         app.MapPublicEventsApi();
         app.MapShowtimesApi();
         app.MapHoldsApi();

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Inventory;
+using Supporter.Presale;
 
 namespace Supporter.Api.Inventory;
 
@@ -24,6 +25,12 @@ public static class HoldsApi
         holds.MapGet("/{holdId}", GetHold).WithName("GetHold").WithSummary("One of your holds.");
         holds.MapPost("/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold").WithSummary("Turn your hold into sold tickets.");
         holds.MapDelete("/{holdId}", ReleaseHold).WithName("ReleaseHold").WithSummary("Give your hold's tickets back.");
+
+        app.MapGet("/api/showtimes/{showtimeId}/allowance", GetAllowance)
+            .WithTags("Holds")
+            .RequireAuthorization(Policies.Supporter)
+            .WithName("GetAllowance")
+            .WithSummary("How many tickets you may still take at this showtime (its per-supporter cap, less what you hold or bought).");
         return app;
     }
 
@@ -32,94 +39,112 @@ public static class HoldsApi
         [FromHeader(Name = RequestIdHeader)] string? requestId,
         ClaimsPrincipal user, IClusterClient cluster)
     {
-        if (!TryGetPool(cluster, showtimeId, ticketType, out var pool, out var invalid))
+        if (!TryParse(showtimeId, ticketType, out var showtime, out var code, out var invalid))
             return invalid;
         if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > RequestLimits.MaxIdLength)
             return Problems.Invalid(RequestIdHeader, $"A {RequestIdHeader} header of 1 to {RequestLimits.MaxIdLength} characters makes the request safe to retry.");
         if (request.Quantity is < 1 or > Supporter.Showtimes.Limits.MaxPerOrderCeiling)
             return Problems.Invalid("quantity", $"Quantity must be between 1 and {Supporter.Showtimes.Limits.MaxPerOrderCeiling}.");
+        if (request.PresaleCode is { } presaleCode && !PresaleCodes.IsWellFormed(presaleCode))
+            return Problems.Invalid("presaleCode", $"A presale code has {PresaleCodes.MinLength} to {PresaleCodes.MaxLength} letters, digits or '-'.");
 
-        var result = await pool.TryReserve(requestId, SupporterId(user), request.Quantity);
+        var result = await SupporterAt(cluster, showtime, user).Hold(new SupporterHoldRequest(requestId, code, request.Quantity, request.PresaleCode));
         return result switch
         {
             Reserved r => TypedResults.Created(
-                $"/api/showtimes/{showtimeId}/ticket-types/{ticketType}/holds/{r.HoldId}",
-                new HoldResponse(r.HoldId, ticketType, r.Quantity, r.ExpiresAt, r.Status)),
+                $"/api/showtimes/{showtime}/ticket-types/{code}/holds/{r.HoldId}",
+                new HoldResponse(r.HoldId, code, r.Quantity, r.ExpiresAt, r.Status)),
             SoldOut s => Problems.SoldOut(s.Remaining),
-            Rejected { Reason: RejectReason.UnknownPool } => Problems.NotFound($"Showtime {showtimeId} has no ticket type '{ticketType}'."),
+            Rejected { Reason: RejectReason.UnknownPool } => Problems.NotFound($"Showtime {showtime} has no ticket type '{code}'."),
             Rejected { Reason: RejectReason.InvalidQuantity } r => Problems.Invalid("quantity", r.Detail),
             Rejected { Reason: RejectReason.RequestIdReused } r => Problems.Conflict("request-id-reused", "Request id reused", r.Detail),
+            Rejected { Reason: RejectReason.NotOnSale } r => Problems.Conflict("not-on-sale", "Not on sale", r.Detail),
+            Rejected { Reason: RejectReason.PresaleAccessRequired } r => Problems.Forbidden(r.Detail, "presale-access-required"),
+            Rejected { Reason: RejectReason.PresaleCodeUnknown } r => Problems.Invalid("presaleCode", r.Detail),
+            Rejected { Reason: RejectReason.PresaleCodeUsedUp } r => Problems.Conflict("presale-code-used-up", "Presale code used up", r.Detail),
+            Rejected { Reason: RejectReason.SupporterCapReached } r => Problems.Conflict("supporter-cap-reached", "Ticket limit reached", r.Detail),
             Rejected r => Problems.Invalid("request", r.Detail),
             _ => throw new InvalidOperationException($"Unexpected reservation result {result}."),
         };
     }
 
+    public static async Task<Results<Ok<AllowanceResponse>, ValidationProblem, ProblemHttpResult>> GetAllowance(
+        string showtimeId, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!Ids.TryParse(showtimeId, out var showtime))
+            return Ids.Malformed(nameof(showtimeId));
+        var allowance = await SupporterAt(cluster, showtime, user).GetAllowance();
+        return TypedResults.Ok(new AllowanceResponse(allowance.Cap, allowance.Counted, allowance.Remaining));
+    }
+
     public static async Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> GetHold(
         string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster)
     {
-        if (!TryGetPool(cluster, showtimeId, ticketType, out var pool, out var invalid))
+        if (!TryParse(showtimeId, ticketType, out var showtime, out var code, out var invalid))
             return invalid;
         if (!Ids.TryParse(holdId, out var id))
             return Ids.Malformed(nameof(holdId));
-        var hold = await pool.GetHold(id);
+        var hold = await cluster.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtime, code)).GetHold(id);
         return hold is not null && hold.SupporterId == SupporterId(user)
-            ? TypedResults.Ok(HoldResponse.From(hold, ticketType))
+            ? TypedResults.Ok(HoldResponse.From(hold, code))
             : Problems.NotFound($"You have no hold {id}.");
     }
 
     public static Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ConfirmHold(
         string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster) =>
-        ChangeHold(showtimeId, ticketType, holdId, user, cluster, (pool, id) => pool.Confirm(id));
+        ChangeHold(showtimeId, ticketType, holdId, user, cluster, (grain, code, id) => grain.Confirm(code, id));
 
     public static Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ReleaseHold(
         string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster) =>
-        ChangeHold(showtimeId, ticketType, holdId, user, cluster, (pool, id) => pool.Release(id));
+        ChangeHold(showtimeId, ticketType, holdId, user, cluster, (grain, code, id) => grain.Release(code, id));
 
     private static async Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ChangeHold(
         string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster,
-        Func<IInventoryPoolGrain, Guid, Task<HoldResult>> change)
+        Func<ISupporterShowtimeGrain, string, Guid, Task<HoldResult>> change)
     {
-        if (!TryGetPool(cluster, showtimeId, ticketType, out var pool, out var invalid))
+        if (!TryParse(showtimeId, ticketType, out var showtime, out var code, out var invalid))
             return invalid;
         if (!Ids.TryParse(holdId, out var id))
             return Ids.Malformed(nameof(holdId));
-        // Only the supporter who holds it may change it; to anyone else it does not exist.
-        var hold = await pool.GetHold(id);
-        if (hold is null || hold.SupporterId != SupporterId(user))
-            return Problems.NotFound($"You have no hold {id}.");
-
-        var result = await change(pool, id);
+        // The supporter's grain answers NotFound for anyone else's hold.
+        var result = await change(SupporterAt(cluster, showtime, user), code, id);
         return result.Outcome switch
         {
-            HoldOutcome.Done => TypedResults.Ok(HoldResponse.From(result.Hold!, ticketType)),
-            HoldOutcome.Expired => Problems.Conflict("hold-expired", "Hold expired", $"Hold {id} expired at {hold.ExpiresAt:O}; its tickets went back on sale."),
+            HoldOutcome.Done => TypedResults.Ok(HoldResponse.From(result.Hold!, code)),
+            HoldOutcome.Expired => Problems.Conflict("hold-expired", "Hold expired", $"Hold {id} expired at {result.Hold!.ExpiresAt:O}; its tickets went back on sale."),
             HoldOutcome.Conflict => Problems.Conflict("hold-resolved", "Hold already resolved", $"Hold {id} is {result.Hold!.Status.ToString().ToLowerInvariant()}."),
+            HoldOutcome.NotOnSale => Problems.Conflict("not-on-sale", "Not on sale", "The event is not on sale any more; the hold will expire."),
             _ => Problems.NotFound($"You have no hold {id}."),
         };
     }
 
-    private static bool TryGetPool(IClusterClient cluster, string showtimeId, string ticketType, out IInventoryPoolGrain pool, out ValidationProblem invalid)
+    private static bool TryParse(string showtimeId, string ticketType, out Guid showtime, out string code, out ValidationProblem invalid)
     {
-        pool = null!;
+        code = "";
         invalid = null!;
-        if (!Ids.TryParse(showtimeId, out var id))
+        if (!Ids.TryParse(showtimeId, out showtime))
         {
             invalid = Ids.Malformed(nameof(showtimeId));
             return false;
         }
-        if (!Ids.TryParseCode(ticketType, out var code))
+        if (!Ids.TryParseCode(ticketType, out var parsed))
         {
             invalid = Ids.Malformed(nameof(ticketType));
             return false;
         }
-        pool = cluster.GetGrain<IInventoryPoolGrain>(PoolKey.Format(id, code));
+        code = parsed;
         return true;
     }
+
+    private static ISupporterShowtimeGrain SupporterAt(IClusterClient cluster, Guid showtime, ClaimsPrincipal user) =>
+        cluster.GetGrain<ISupporterShowtimeGrain>(showtime, SupporterId(user));
 
     private static string SupporterId(ClaimsPrincipal user) => user.UserId().ToString();
 }
 
-public sealed record CreateHoldRequest(int Quantity);
+public sealed record CreateHoldRequest(int Quantity, string? PresaleCode = null);
+
+public sealed record AllowanceResponse(int? Cap, int Counted, int? Remaining);
 
 public sealed record HoldResponse(Guid HoldId, string TicketType, int Quantity, DateTimeOffset ExpiresAt, HoldStatus Status)
 {

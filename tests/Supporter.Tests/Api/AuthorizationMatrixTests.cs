@@ -19,7 +19,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
     private sealed record Row(string Method, string Pattern, Func<World, string> Path, Func<World, object?> Body, IReadOnlyDictionary<Caller, HttpStatusCode> Expected);
 
     private sealed record World(
-        IReadOnlyDictionary<Caller, HttpClient> Clients, Guid Venue, Guid Showtime, Guid Hold, TestAccount Supporter, TestAccount OtherSupporter, Guid Event);
+        IReadOnlyDictionary<Caller, HttpClient> Clients, Guid Venue, Guid Showtime, Guid Hold, TestAccount Supporter, TestAccount OtherSupporter, Guid Event,
+        Guid Tour);
 
     /// <summary>Endpoints anyone may call; everything else must be in <see cref="Rows"/>.</summary>
     private static readonly HashSet<string> Public =
@@ -85,6 +86,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             Without(Caller.Supporter, Expect(Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden))),
         new("DELETE", "/api/showtimes/{showtimeId}/ticket-types/{ticketType}/holds/{holdId}", w => $"{Holds(w)}/{w.Hold}", _ => null,
             Without(Caller.Supporter, Expect(Unauthorized, NoContent, NotFound, Forbidden, Forbidden, Forbidden))),
+        new("GET", "/api/showtimes/{showtimeId}/allowance", w => $"/api/showtimes/{w.Showtime}/allowance", _ => null,
+            Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
         new("PUT", "/api/venues/{venueId}", w => $"/api/venues/{w.Venue}", _ => Infrastructure.Catalogue.VenueBody("Camden"),
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         // The event is venue V's draft until the admin publishes it: to anyone else it does not exist, then it is not theirs.
@@ -93,11 +96,24 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         new("GET", "/api/events/{eventId}", w => $"/api/events/{w.Event}", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
         new("PUT", "/api/events/{eventId}/showtimes/{showtimeId}", w => $"/api/events/{w.Event}/showtimes/{Guid.NewGuid()}", _ => Infrastructure.Catalogue.ShowtimeBody(),
             Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Created)),
+        new("PUT", "/api/events/{eventId}/presale", w => $"/api/events/{w.Event}/presale", _ => new { codes = new[] { new { code = "FANS-1", maxUses = 5 } }, entitlements = Array.Empty<string>() },
+            Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
+        new("GET", "/api/events/{eventId}/presale", w => $"/api/events/{w.Event}/presale", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
         new("POST", "/api/events/{eventId}/publish", w => $"/api/events/{w.Event}/publish", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
         new("POST", "/api/events/{eventId}/postpone", w => $"/api/events/{w.Event}/postpone", _ => new { reason = "Storm" },
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         new("POST", "/api/events/{eventId}/cancel", w => $"/api/events/{w.Event}/cancel", _ => new { reason = "Storm" },
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        new("PUT", "/api/tours/{tourId}", _ => $"/api/tours/{Guid.NewGuid()}", w => new { name = "Spring Tour", artist = "The Testers", ownerOrganisationId = w.Venue },
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Created)),
+        new("GET", "/api/tours/{tourId}", w => $"/api/tours/{w.Tour}", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
+        new("GET", "/api/tours/{tourId}/capacity", w => $"/api/tours/{w.Tour}/capacity", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
+        new("PUT", "/api/supporters/{supporterId}/entitlements/{key}", w => $"/api/supporters/{w.Supporter.UserId}/entitlements/artist:the-testers:patrons", _ => new { },
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        new("GET", "/api/supporters/{supporterId}/entitlements", w => $"/api/supporters/{w.Supporter.UserId}/entitlements", _ => null,
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        new("DELETE", "/api/supporters/{supporterId}/entitlements/{key}", w => $"/api/supporters/{w.Supporter.UserId}/entitlements/artist:the-testers:patrons", _ => null,
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, NoContent)),
         // Last: they end sessions (the access tokens stay valid until they expire).
         new("POST", "/auth/logout", _ => "/auth/logout", _ => null, Expect(Unauthorized, NoContent, NoContent, NoContent, NoContent, NoContent)),
         new("POST", "/auth/logout-all", _ => "/auth/logout-all", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
@@ -171,6 +187,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         var eventId = Guid.NewGuid();
         (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}", Infrastructure.Catalogue.EventBody(venue))).EnsureSuccessStatusCode();
         (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{Guid.NewGuid()}", Infrastructure.Catalogue.ShowtimeBody())).EnsureSuccessStatusCode();
+        var tour = Guid.NewGuid();
+        (await venueOwner.Client!.PutAsJsonAsync($"/api/tours/{tour}", new { name = "Spring Tour", artist = "The Testers", ownerOrganisationId = venue })).EnsureSuccessStatusCode();
         var holdRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtime}/ticket-types/GA/holds") { Content = JsonContent.Create(new { quantity = 2 }) };
         holdRequest.Headers.Add("X-Request-Id", Guid.NewGuid().ToString());
         var hold = await (await supporter.Client!.SendAsync(holdRequest)).Content.ReadFromJsonAsync<JsonElement>();
@@ -184,6 +202,6 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             [Caller.DoorStaff] = door.Client!,
             [Caller.Admin] = await api.AdminAsync(),
         };
-        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId);
+        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId, tour);
     }
 }

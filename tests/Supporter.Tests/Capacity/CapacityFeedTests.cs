@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -46,6 +47,26 @@ public sealed class CapacityFeedTests(ApiFixture api)
         var afterConfirm = await NextFor("VIP", updates.Reader, f => f.Sold == 2);
         Assert.Equal((0, 8), (afterConfirm.Held, afterConfirm.Remaining));
         Assert.True(afterConfirm.Version > afterHold.Version);
+    }
+
+    [Fact]
+    public async Task An_organisers_capacity_change_reaches_the_live_feed()
+    {
+        var venue = await Infrastructure.Catalogue.VenueAsync(api);
+        var (eventId, showtime) = await Infrastructure.Catalogue.EventAsync(venue);
+        await using var connection = Connect();
+        var updates = Channel.CreateUnbounded<TicketTypeCapacity>();
+        connection.On<TicketTypeCapacity>(nameof(ICapacityClient.Capacity), figures => updates.Writer.TryWrite(figures));
+        await connection.StartAsync();
+        var snapshot = await connection.InvokeAsync<CapacitySnapshot>(nameof(CapacityHub.JoinShowtime), showtime.ToString());
+        Assert.Equal(90, snapshot.TicketTypes.Single(t => t.Code == "GA").Capacity);
+
+        // The venue holds back 20 GA places for production.
+        await Infrastructure.Catalogue.Ok(await venue.Client.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{showtime}",
+            Infrastructure.Catalogue.ShowtimeBody(capacity: 100, ga: 70, vip: 10)));
+
+        var changed = await NextFor("GA", updates.Reader, f => f.Capacity == 70);
+        Assert.Equal((0, 0, 70), (changed.Held, changed.Sold, changed.Remaining));
     }
 
     [Fact]

@@ -77,4 +77,23 @@ public static class Catalogue
         Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {body}");
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
     }
+
+    /// <summary>Asks for a hold through the API, as a supporter's app would, with a fresh request id unless given one.</summary>
+    public static Task<HttpResponseMessage> HoldAsync(HttpClient supporter, Guid showtimeId, string type, int quantity, string? presaleCode = null, string? requestId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtimeId}/ticket-types/{type}/holds")
+        {
+            Content = JsonContent.Create(new { quantity, presaleCode }),
+        };
+        request.Headers.Add("X-Request-Id", requestId ?? Guid.NewGuid().ToString());
+        return supporter.SendAsync(request);
+    }
+
+    /// <summary>A sale window as the API takes it (instants with an offset); null parts are left out of the window.</summary>
+    public static object Sale(DateTimeOffset? presaleStartsAt = null, DateTimeOffset? presaleEndsAt = null, DateTimeOffset? onSaleAt = null, DateTimeOffset? saleEndsAt = null) => new
+    {
+        presaleStartsAt = Iso(presaleStartsAt), presaleEndsAt = Iso(presaleEndsAt), onSaleAt = Iso(onSaleAt), saleEndsAt = Iso(saleEndsAt),
+    };
+
+    private static string? Iso(DateTimeOffset? instant) => instant?.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
 }

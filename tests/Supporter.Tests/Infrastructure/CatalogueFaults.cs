@@ -40,6 +40,13 @@ public sealed class CatalogueFaults(PostgresCatalogueProjection real) : ICatalog
         Signal(view.EventId).TrySetResult();
     }
 
+    public async Task UpsertTourAsync(TourView tour, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing(tour.TourId);
+        await real.UpsertTourAsync(tour, cancellationToken);
+        Signal(tour.TourId).TrySetResult();
+    }
+
     private static void ThrowIfFailing(Guid id)
     {
         if (Failing.ContainsKey(id))

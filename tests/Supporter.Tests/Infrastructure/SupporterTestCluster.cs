@@ -54,6 +54,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
             ["Identity:RevocationRetryPeriod"] = "00:00:02",
             ["Catalogue:SyncRetryPeriod"] = "00:00:02",
+            // Tests move the business clock; showtimes waiting for a tier move look at it every two seconds.
+            ["Catalogue:ScheduleRecheckPeriod"] = "00:00:02",
             // Clusters without a fake SMTP server drop their mail in a folder.
             ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "supporter-test-mail"),
         };
