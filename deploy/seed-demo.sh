@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Seeds the demo data: an account of every user type, the venue and its organisation (owner and door staff), a
-# booking agency, the venue's profile, and a published event promoted by the agency with a showtime (GA, VIP, parking). Idempotent: fixed ids and request ids, upserts, and
+# booking agency, the venue's profile, an agency tour, and a published event on that tour with a showtime (fan-club
+# presale with a code, GA, VIP, parking; presale leftovers move into GA on 1 March 2027; at most 6 tickets per
+# supporter). Idempotent: fixed ids and request ids, upserts, and
 # idempotent PUTs (the same thing again is 200).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,6 +15,7 @@ venue=5e7f0a10-0000-4000-8000-000000000001
 event=5e7f0a10-0000-4000-8000-000000000002
 showtime=5e7f0a10-0000-4000-8000-000000000003
 agency=5e7f0a10-0000-4000-8000-000000000004
+tour=5e7f0a10-0000-4000-8000-000000000005
 
 log() { echo "[seed] $*" >&2; }
 
@@ -67,10 +70,11 @@ log "organisation Demo Bookings: owner agent@"
 call PUT "/api/venues/$venue" "$venue_token" '{"name":"The Roundhouse","address":"Chalk Farm Road","city":"London","postalCode":"NW1 8EH","country":"GB","latitude":51.5432,"longitude":-0.1519,"timeZone":"Europe/London"}' >/dev/null
 log "venue profile of The Roundhouse"
 
-# The agency promotes the event at the venue; either may manage it.
+# The agency books the tour and promotes the event at the venue; either may manage the event.
 agent_token="$(token agent@demo.supporter.local "$demo_password")"
-call PUT "/api/events/$event" "$agent_token" "$(jq -n --arg v "$venue" --arg a "$agency" \
-  '{venueId:$v, agencyId:$a, title:"The Demo Tapes — Live", artist:"The Demo Tapes", description:"Two hours of demo-quality indie rock.", genres:["indie","rock"]}')" >/dev/null
+call PUT "/api/tours/$tour" "$agent_token" "$(jq -n --arg a "$agency" '{name:"Summer 2027", artist:"The Demo Tapes", ownerOrganisationId:$a}')" >/dev/null
+call PUT "/api/events/$event" "$agent_token" "$(jq -n --arg v "$venue" --arg a "$agency" --arg t "$tour" \
+  '{venueId:$v, agencyId:$a, tourId:$t, title:"The Demo Tapes — Live", artist:"The Demo Tapes", description:"Two hours of demo-quality indie rock.", genres:["indie","rock"]}')" >/dev/null
 call PUT "/api/events/$event/showtimes/$showtime" "$venue_token" "$(cat <<JSON
 {
   "title": "The Demo Tapes — Live at The Roundhouse",
@@ -80,13 +84,18 @@ call PUT "/api/events/$event/showtimes/$showtime" "$venue_token" "$(cat <<JSON
   "capacity": 1700,
   "currency": "GBP",
   "holdSeconds": 600,
+  "perSupporterCap": 6,
   "ticketTypes": [
-    { "code": "GA",  "name": "General admission", "allocation": 1500, "maxPerOrder": 6, "priceMinor": 3500, "feeMinor": 350 },
+    { "code": "PRESALE", "name": "Fan club presale", "allocation": 200, "maxPerOrder": 4, "priceMinor": 3200, "feeMinor": 350,
+      "sale": { "presaleStartsAt": "2026-11-01T10:00:00Z", "presaleEndsAt": "2027-03-01T10:00:00Z" } },
+    { "code": "GA",  "name": "General admission", "allocation": 1300, "maxPerOrder": 6, "priceMinor": 3500, "feeMinor": 350 },
     { "code": "VIP", "name": "VIP balcony",       "allocation": 200,  "maxPerOrder": 4, "priceMinor": 9000, "feeMinor": 600, "entryRule": "multi" }
   ],
-  "addOns": [ { "code": "PARKING", "name": "Car park", "priceMinor": 1500, "allocation": 80, "maxPerOrder": 1 } ]
+  "addOns": [ { "code": "PARKING", "name": "Car park", "priceMinor": 1500, "allocation": 80, "maxPerOrder": 1 } ],
+  "moves": [ { "id": "presale-leftovers", "from": "PRESALE", "to": "GA", "at": "2027-03-01T10:00:00Z" } ]
 }
 JSON
 )" >/dev/null
+call PUT "/api/events/$event/presale" "$agent_token" '{"codes":[{"code":"DEMO-FANS","maxUses":500}],"entitlements":["artist:the-demo-tapes:patrons"]}' >/dev/null
 call POST "/api/events/$event/publish" "$agent_token" >/dev/null
-log "demo event $event (published) with showtime $showtime"
+log "demo event $event (published, tour $tour) with showtime $showtime; presale code DEMO-FANS"
