@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 using Supporter.Presale;
@@ -8,18 +10,23 @@ namespace Supporter.Grains.Inventory;
 /// <summary>
 /// A supporter at a showtime. Not reentrant: its turn serialises one supporter's concurrent requests, which is
 /// what makes the per-supporter cap race-free; different supporters never wait for each other, and the hot pools
-/// stay the only shared grains. Holds are recorded here only while the showtime has a cap.
+/// stay the only shared grains. Holds are recorded here only while the showtime has a cap, and the stored record is
+/// read only then: when a presale opens every hold is a new supporter's first, and an uncapped showtime should not
+/// pay a database read per activation for a record it does not need.
 /// </summary>
 public sealed class SupporterShowtimeGrain(
-    [PersistentState("supporter-showtime", StorageNames.Domain)] IPersistentState<SupporterShowtimeState> state,
+    [FromKeyedServices(StorageNames.Domain)] IGrainStorage storage,
     DomainClock clock) : Grain, ISupporterShowtimeGrain
 {
+    private const string StateName = "supporter-showtime";
+
     /// <summary>How long the showtime's rules (cap, event) are reused before being read again.</summary>
     private static readonly TimeSpan RulesLifetime = TimeSpan.FromSeconds(5);
 
     private ShowtimeDefinition? _definition;
     private DateTimeOffset _definitionReadAt = DateTimeOffset.MinValue;
     private bool _presaleGranted;
+    private GrainState<SupporterShowtimeState>? _stored;
 
     private Guid ShowtimeId => this.GetPrimaryKey(out _);
 
@@ -32,48 +39,46 @@ public sealed class SupporterShowtimeGrain(
         }
     }
 
-    private SupporterShowtimeState State => state.State;
-
     public async Task<ReserveResult> Hold(SupporterHoldRequest request)
     {
         if (string.IsNullOrWhiteSpace(request.RequestId) || request.RequestId.Length > RequestLimits.MaxIdLength)
             return new Rejected(RejectReason.InvalidRequest, $"A request id of 1 to {RequestLimits.MaxIdLength} characters is required.");
+        if (await DefinitionAsync() is not { } definition || !definition.Pools.Any(p => p.Code == request.TicketType))
+            return new Rejected(RejectReason.UnknownPool, "No such showtime or ticket type.");
+        // The cap counts tickets; add-ons (parking, merch) are not tickets. Uncapped holds are the pool's alone,
+        // and the pool answers retries of a request id itself.
+        if (definition.PerSupporterCap is not { } cap || !definition.TicketTypes.Any(t => t.Code == request.TicketType))
+            return await ReserveAsync(request, definition);
+
+        var state = await StateAsync();
         var now = clock.UtcNow;
-        if (State.Holds.TryGetValue(request.RequestId, out var earlier))
+        if (state.Holds.TryGetValue(request.RequestId, out var earlier))
         {
             if (earlier.TicketType != request.TicketType || earlier.Quantity != request.Quantity)
                 return new Rejected(RejectReason.RequestIdReused, $"Request id '{request.RequestId}' was already used for a different request.");
             if (earlier.HoldId is { } holdId)
                 return new Reserved(holdId, earlier.ExpiresAt!.Value, earlier.Quantity, earlier.PoolStatusAt(now));
         }
-
-        if (await DefinitionAsync() is not { } definition || !definition.Pools.Any(p => p.Code == request.TicketType))
-            return new Rejected(RejectReason.UnknownPool, "No such showtime or ticket type.");
-        // The cap counts tickets; add-ons (parking, merch) are not tickets.
-        var capped = definition.PerSupporterCap is not null && definition.TicketTypes.Any(t => t.Code == request.TicketType);
-        if (!capped && earlier is null)
-            return await ReserveAsync(request, definition);
-        if (earlier is null)
+        else
         {
-            var cap = definition.PerSupporterCap!.Value;
-            var counted = State.CountedAt(now);
+            var counted = state.CountedAt(now);
             if (counted + request.Quantity > cap)
             {
                 return new Rejected(RejectReason.SupporterCapReached,
                     $"At most {cap} tickets per supporter for this showtime; you already have {counted} held or bought.");
             }
             // Counted before the pool is asked: if this turn dies while asking, the cap is still kept.
-            State.Holds[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Requested, null, null);
-            State.Prune(now);
-            await this.WriteOrReloadAsync(state, "The supporter's hold request");
+            state.Holds[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Requested, null, null);
+            state.Prune(now);
+            await WriteAsync("The supporter's hold request");
         }
 
         var result = await ReserveAsync(request, definition);
         if (result is Reserved reserved)
-            State.Holds[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Held, reserved.HoldId, reserved.ExpiresAt);
+            state.Holds[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Held, reserved.HoldId, reserved.ExpiresAt);
         else
-            State.Holds.Remove(request.RequestId);
-        await this.WriteOrReloadAsync(state, "The supporter's hold");
+            state.Holds.Remove(request.RequestId);
+        await WriteAsync("The supporter's hold");
         return result;
     }
 
@@ -82,15 +87,16 @@ public sealed class SupporterShowtimeGrain(
         var pool = Pool(ticketType);
         if (!await OwnsAsync(pool, holdId))
             return new HoldResult(HoldOutcome.NotFound, null);
-        var counted = Find(holdId);
-        if (counted is { Key: var requestId, Value.Status: CountedHoldStatus.Held or CountedHoldStatus.Requested })
+        var state = await StateAsync();
+        var counted = Find(state, holdId);
+        if (counted is { Key: var requestId, Value.Status: CountedHoldStatus.Held })
         {
             // Stored before confirming, so a crash after the pool sold the tickets cannot leave them uncounted.
-            State.Holds[requestId] = counted.Value.Value with { Status = CountedHoldStatus.Confirming };
-            await this.WriteOrReloadAsync(state, "The supporter's confirmation");
+            state.Holds[requestId] = counted.Value.Value with { Status = CountedHoldStatus.Confirming };
+            await WriteAsync("The supporter's confirmation");
         }
         var result = await pool.Confirm(holdId);
-        await SettleAsync(counted?.Key, result);
+        await SettleAsync(state, counted?.Key, result);
         return result;
     }
 
@@ -100,14 +106,16 @@ public sealed class SupporterShowtimeGrain(
         if (!await OwnsAsync(pool, holdId))
             return new HoldResult(HoldOutcome.NotFound, null);
         var result = await pool.Release(holdId);
-        await SettleAsync(Find(holdId)?.Key, result);
+        var state = await StateAsync();
+        await SettleAsync(state, Find(state, holdId)?.Key, result);
         return result;
     }
 
     public async Task<SupporterAllowance> GetAllowance()
     {
         var definition = await DefinitionAsync();
-        return new SupporterAllowance(definition?.PerSupporterCap, State.CountedAt(clock.UtcNow));
+        var state = await StateAsync();
+        return new SupporterAllowance(definition?.PerSupporterCap, state.CountedAt(clock.UtcNow));
     }
 
     /// <summary>Holds at the pool, asking the event's presale for a grant when the pool says one is needed.</summary>
@@ -148,7 +156,7 @@ public sealed class SupporterShowtimeGrain(
     }
 
     /// <summary>Records what the pool did with a counted hold.</summary>
-    private async Task SettleAsync(string? requestId, HoldResult result)
+    private async Task SettleAsync(SupporterShowtimeState state, string? requestId, HoldResult result)
     {
         if (requestId is null || result.Hold is not { } hold)
             return;
@@ -158,20 +166,48 @@ public sealed class SupporterShowtimeGrain(
             HoldStatus.Held => CountedHoldStatus.Held,
             _ => CountedHoldStatus.Released,
         };
-        if (State.Holds[requestId].Status == status)
+        if (state.Holds[requestId].Status == status)
             return;
-        State.Holds[requestId] = State.Holds[requestId] with { Status = status };
-        await this.WriteOrReloadAsync(state, "The supporter's hold");
+        state.Holds[requestId] = state.Holds[requestId] with { Status = status };
+        await WriteAsync("The supporter's hold");
     }
 
-    private KeyValuePair<string, CountedHold>? Find(Guid holdId)
+    private static KeyValuePair<string, CountedHold>? Find(SupporterShowtimeState state, Guid holdId)
     {
-        foreach (var entry in State.Holds)
+        foreach (var entry in state.Holds)
         {
             if (entry.Value.HoldId == holdId)
                 return entry;
         }
         return null;
+    }
+
+    /// <summary>The stored record, read the first time it is needed.</summary>
+    private async Task<SupporterShowtimeState> StateAsync()
+    {
+        if (_stored is null)
+        {
+            var stored = new GrainState<SupporterShowtimeState>(new SupporterShowtimeState());
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), stored);
+            stored.State ??= new SupporterShowtimeState();
+            _stored = stored;
+        }
+        return _stored.State!;
+    }
+
+    /// <summary>Stores the record; if that fails, memory may be ahead of storage, so it is read again next time.</summary>
+    private async Task WriteAsync(string what)
+    {
+        try
+        {
+            await storage.WriteStateAsync(StateName, this.GetGrainId(), _stored!);
+        }
+        catch (Exception exception)
+        {
+            _stored = null;
+            DeactivateOnIdle();
+            throw new StateUnavailableException($"{what} could not be stored.", exception);
+        }
     }
 
     /// <summary>To anyone but the supporter who holds it, a hold does not exist.</summary>

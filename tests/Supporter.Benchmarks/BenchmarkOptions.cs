@@ -21,6 +21,22 @@ public enum Churn
     ReleaseForget,
 }
 
+/// <summary>Which grain the callers send their holds to.</summary>
+public enum Entry
+{
+    /// <summary>Straight to the pool: the pool's own ceiling.</summary>
+    Pool,
+
+    /// <summary>
+    /// Through a supporter's grain (as the API does), a new supporter per hold as in a presale: one more grain
+    /// activation and call per hold, no write of its own while the showtime has no cap.
+    /// </summary>
+    Supporter,
+
+    /// <summary>The same with a per-supporter cap: the supporter's grain stores the request and then the hold.</summary>
+    SupporterCapped,
+}
+
 /// <summary>Command line of the benchmark.</summary>
 public sealed record BenchmarkOptions
 {
@@ -30,6 +46,7 @@ public sealed record BenchmarkOptions
     public IReadOnlyList<int> Callers { get; init; } = [64, 256];
     public IReadOnlyList<CommitMode> Modes { get; init; } = [CommitMode.Group, CommitMode.WritePerDecision];
     public IReadOnlyList<Churn> Churns { get; init; } = [Churn.Off, Churn.Release, Churn.ReleaseForget];
+    public IReadOnlyList<Entry> Entries { get; init; } = [Entry.Pool];
     public int MaxPoolSize { get; init; } = 20;
     public string? MarkdownPath { get; init; }
 
@@ -49,6 +66,10 @@ public sealed record BenchmarkOptions
                                    release        each hold is released right away; released holds stay
                                                   in state for the production retention (1 h)
                                    release-forget release, and retention 0: the state stays small
+          --entry <list>         pool, supporter, supporter-capped (default pool):
+                                   pool             holds go straight to the pool grain
+                                   supporter        through a new supporter's grain per hold, as the API does
+                                   supporter-capped the same on a showtime with a per-supporter cap
           --max-pool <n>         Npgsql Maximum Pool Size of the silo (default 20)
           --markdown <path>      also write the summary table to this file
           --help                 this text
@@ -71,6 +92,7 @@ public sealed record BenchmarkOptions
                     case "--callers": options = options with { Callers = List(Value(), s => Positive(s, "--callers")) }; break;
                     case "--modes": options = options with { Modes = List(Value(), ParseMode) }; break;
                     case "--churn": options = options with { Churns = List(Value(), ParseChurn) }; break;
+                    case "--entry": options = options with { Entries = List(Value(), ParseEntry) }; break;
                     case "--max-pool": options = options with { MaxPoolSize = Positive(Value(), "--max-pool") }; break;
                     case "--markdown": options = options with { MarkdownPath = Value() }; break;
                     case "--help" or "-h":
@@ -109,6 +131,21 @@ public sealed record BenchmarkOptions
         "release" or "on" => Churn.Release,
         "release-forget" or "forget" => Churn.ReleaseForget,
         _ => throw new FormatException($"Unknown churn '{text}' (off, release, release-forget)."),
+    };
+
+    private static Entry ParseEntry(string text) => text.ToLowerInvariant() switch
+    {
+        "pool" => Entry.Pool,
+        "supporter" => Entry.Supporter,
+        "supporter-capped" or "capped" => Entry.SupporterCapped,
+        _ => throw new FormatException($"Unknown entry '{text}' (pool, supporter, supporter-capped)."),
+    };
+
+    public static string Label(Entry entry) => entry switch
+    {
+        Entry.Pool => "pool",
+        Entry.Supporter => "supporter",
+        _ => "supporter, capped",
     };
 
     public static string Label(Churn churn) => churn switch

@@ -9,6 +9,7 @@ namespace Supporter.Benchmarks;
 
 /// <summary>What one run measured. Counts and rates cover the measured window only (warm-up excluded).</summary>
 public sealed record RunResult(
+    Entry Entry,
     CommitMode Mode,
     int Callers,
     Churn Churn,
@@ -47,10 +48,10 @@ public static class PoolRun
     /// <summary>Latencies in microseconds, up to a minute (beyond that the call would have timed out anyway).</summary>
     public static LongConcurrentHistogram NewHistogram() => new(1, 60_000_000, 3);
 
-    public static async Task<RunResult> RunAsync(NpgsqlDataSource dataSource, CommitMode mode, int callers, Churn churn, BenchmarkOptions options)
+    public static async Task<RunResult> RunAsync(NpgsqlDataSource dataSource, Entry entry, CommitMode mode, int callers, Churn churn, BenchmarkOptions options)
     {
         await using var silo = await BenchSilo.StartAsync(dataSource, mode, churn == Churn.ReleaseForget ? TimeSpan.Zero : null);
-        var (showtimeId, pool) = await CreateShowtimeAsync(silo.Grains);
+        var (showtimeId, pool) = await CreateShowtimeAsync(silo.Grains, perSupporterCap: entry == Entry.SupporterCapped ? 4 : null);
         var key = PoolKey.Format(showtimeId, TicketType);
         var figures = await pool.GetFigures();
         if (figures.Allocation != Limits.MaxCapacity || figures.Held != 0)
@@ -117,7 +118,11 @@ public static class PoolRun
                     break;
                 var measured = before >= measureFrom;
                 var requestId = $"{tag}-{caller}-{sequence++}";
-                var result = await pool.TryReserve(requestId, supporterId, 1);
+                // Through a supporter's grain, each hold is a new supporter's first, as when a presale opens.
+                var supporter = entry == Entry.Pool ? null : silo.Grains.GetGrain<ISupporterShowtimeGrain>(showtimeId, $"{supporterId}-{requestId}");
+                var result = supporter is null
+                    ? await pool.TryReserve(requestId, supporterId, 1)
+                    : await supporter.Hold(new SupporterHoldRequest(requestId, TicketType, 1));
                 var after = Stopwatch.GetTimestamp();
                 if (result is not Reserved reserved)
                     throw new BenchmarkFailure($"TryReserve({requestId}) answered {result}; every reservation must be Reserved.");
@@ -130,7 +135,7 @@ public static class PoolRun
                 if (churn == Churn.Off)
                     continue;
                 before = Stopwatch.GetTimestamp();
-                var released = await pool.Release(reserved.HoldId);
+                var released = supporter is null ? await pool.Release(reserved.HoldId) : await supporter.Release(TicketType, reserved.HoldId);
                 after = Stopwatch.GetTimestamp();
                 if (released.Outcome != HoldOutcome.Done)
                     throw new BenchmarkFailure($"Release({reserved.HoldId}) answered {released.Outcome}; every release must be Done.");
@@ -190,13 +195,13 @@ public static class PoolRun
         if (end.Held != expectedHeld || end.Sold != 0)
             throw new BenchmarkFailure($"Pool {key} reports {end.Held} held and {end.Sold} sold; expected {expectedHeld} held after {state.HoldsCreated} reservations.");
 
-        return new RunResult(mode, callers, churn, state.Reservations, state.Releases, seconds,
+        return new RunResult(entry, mode, callers, churn, state.Reservations, state.Releases, seconds,
             reserveLatency, releaseLatency, last.Version - first.Version, last, state.HoldsCreated,
             walAtEnd - walAtStart, gcPause - gcPauseAtStart, gen2 - gen2AtStart, timeline, probeLatency);
     }
 
     /// <summary>A fresh showtime whose single ticket type never sells out during a run.</summary>
-    public static async Task<(Guid ShowtimeId, IInventoryPoolGrain Pool)> CreateShowtimeAsync(IGrainFactory grains)
+    public static async Task<(Guid ShowtimeId, IInventoryPoolGrain Pool)> CreateShowtimeAsync(IGrainFactory grains, int? perSupporterCap = null)
     {
         var showtimeId = Guid.NewGuid();
         var definition = new ShowtimeDefinition(
@@ -205,7 +210,10 @@ public static class PoolRun
             Limits.MaxCapacity,
             [new TicketTypeDefinition(TicketType, "General admission", Limits.MaxCapacity, MaxPerOrder: 10)],
             HoldDuration: TimeSpan.FromMinutes(10),
-            EventId: null);
+            EventId: null)
+        {
+            PerSupporterCap = perSupporterCap,
+        };
         var created = await grains.GetGrain<IShowtimeGrain>(showtimeId).Create(definition);
         if (created.Outcome != CreateOutcome.Created)
             throw new BenchmarkFailure($"Creating showtime {showtimeId} answered {created.Outcome}.");

@@ -26,13 +26,14 @@ public static class Program
             await PrintMachineAsync(dataSource, options);
 
             var results = new List<RunResult>();
+            foreach (var entry in options.Entries)
             foreach (var mode in options.Modes)
             {
                 foreach (var churn in options.Churns)
                 {
                     foreach (var callers in options.Callers)
                     {
-                        var result = await PoolRun.RunAsync(dataSource, mode, callers, churn, options);
+                        var result = await PoolRun.RunAsync(dataSource, entry, mode, callers, churn, options);
                         results.Add(result);
                         PrintRun(result);
                     }
@@ -73,7 +74,7 @@ public static class Program
     private static void PrintRun(RunResult r)
     {
         Console.WriteLine(
-            $"{r.Mode,-16} callers {r.Callers,4}  churn {BenchmarkOptions.Label(r.Churn),-19} " +
+            $"{BenchmarkOptions.Label(r.Entry),-17} {r.Mode,-16} callers {r.Callers,4}  churn {BenchmarkOptions.Label(r.Churn),-19} " +
             $"reservations {r.Reservations,7:N0} ({r.ReservationsPerSecond,8:N0}/s)  decisions {r.DecisionsPerSecond,8:N0}/s  " +
             $"p50 {Ms(r.ReserveLatency, 50),7:F2}  p99 {Ms(r.ReserveLatency, 99),7:F2}  max {MaxMs(r.ReserveLatency),7:F2} ms  " +
             (r.Releases > 0 ? $"release p99 {Ms(r.ReleaseLatency, 99):F2} ms  " : "") +
@@ -89,12 +90,12 @@ public static class Program
         var text = new StringBuilder();
         text.AppendLine($"## Summary ({options.Seconds} s measured per run; latency of TryReserve)");
         text.AppendLine();
-        text.AppendLine("| mode | callers | churn | reservations | reservations/s | decisions/s | p50 ms | p99 ms | max ms | writes | writes/s | ms/write | avg batch | hold rows | probe p99 ms | WAL MB/s | GC pause ms |");
-        text.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        text.AppendLine("| entry | mode | callers | churn | reservations | reservations/s | decisions/s | p50 ms | p99 ms | max ms | writes | writes/s | ms/write | avg batch | hold rows | probe p99 ms | WAL MB/s | GC pause ms |");
+        text.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             text.AppendLine(
-                $"| {r.Mode} | {r.Callers} | {BenchmarkOptions.Label(r.Churn)} | {r.Reservations:N0} | {r.ReservationsPerSecond:N0} | {r.DecisionsPerSecond:N0} | " +
+                $"| {BenchmarkOptions.Label(r.Entry)} | {r.Mode} | {r.Callers} | {BenchmarkOptions.Label(r.Churn)} | {r.Reservations:N0} | {r.ReservationsPerSecond:N0} | {r.DecisionsPerSecond:N0} | " +
                 $"{Ms(r.ReserveLatency, 50):F2} | {Ms(r.ReserveLatency, 99):F2} | {MaxMs(r.ReserveLatency):F2} | {r.Writes:N0} | {r.WritesPerSecond:N0} | " +
                 $"{r.MillisecondsPerWrite:F1} | {r.AverageBatch:F1} | {r.Final.HoldRows:N0} | {Ms(r.ProbeLatency, 99):F2} | {r.WalMegabytesPerSecond:F1} | {r.GcPause.TotalMilliseconds:N0} |");
         }
@@ -103,7 +104,7 @@ public static class Program
         text.AppendLine("ms/write = measured time / writes (one write in flight at a time); hold rows = rows in inventory_holds for the pool after the run;");
         text.AppendLine("probe = an invalid TryReserve every 5 ms, answered without a write: how long the grain takes to get to a call;");
         text.AppendLine("WAL MB/s = server-wide WAL written during the window (other databases' activity counts too); GC pause = this process, whole window.");
-        var target = results.Where(r => r.Mode == CommitMode.Group && r.Callers == 256).ToList();
+        var target = results.Where(r => r.Entry == Entry.Pool && r.Mode == CommitMode.Group && r.Callers == 256).ToList();
         if (target.Count > 0)
         {
             text.AppendLine();
