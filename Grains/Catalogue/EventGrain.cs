@@ -62,7 +62,8 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         if (State.Details?.VenueId != details.VenueId && await VenueProfileAsync(details.VenueId) is null)
             return new EventResult(CatalogueOutcome.Invalid, null, new Dictionary<string, string[]> { ["venueId"] = ["No venue with a profile has this id."] });
 
-        if (details.TourId is { } tourId && tourId != State.Details?.TourId && await TourRefusalAsync(actor, details, tourId) is { } tourError)
+        if (details.TourId is { } tourId && (tourId != State.Details?.TourId || details.ArtistSlug != State.Details?.ArtistSlug)
+            && await TourRefusalAsync(actor, details, tourId, joining: tourId != State.Details?.TourId) is { } tourError)
             return new EventResult(CatalogueOutcome.Invalid, null, new Dictionary<string, string[]> { ["tourId"] = [tourError] });
 
         if (State.Details is { } current && current.SameAs(details))
@@ -243,11 +244,13 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         }
     }
 
-    /// <summary>An event joins a tour of its own artist, and only by someone who manages the tour.</summary>
-    private async Task<string?> TourRefusalAsync(Actor actor, EventDetails details, Guid tourId)
+    /// <summary>
+    /// An event joins a tour only by someone who manages the tour, and stays on it only while its artist is the tour's.
+    /// </summary>
+    private async Task<string?> TourRefusalAsync(Actor actor, EventDetails details, Guid tourId, bool joining)
     {
         var tour = await GrainFactory.GetGrain<ITourGrain>(tourId).Find();
-        if (tour is null || !tour.Details.ManagedBy(actor))
+        if (tour is null || (joining && !tour.Details.ManagedBy(actor)))
             return "No tour you manage has this id.";
         return tour.Details.ArtistSlug == details.ArtistSlug ? null : $"That tour is {tour.Details.Artist}'s; the event's artist must be the same.";
     }

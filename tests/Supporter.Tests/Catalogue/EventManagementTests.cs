@@ -160,6 +160,10 @@ public sealed class EventManagementTests(ApiFixture api)
         { "addOns[0].allocation", () => new { doorsAt = "2030-06-01T18:00", startsAt = "2030-06-01T19:00", capacity = 10, currency = "GBP", ticketTypes = Types(10),
             addOns = new[] { new { code = "PARK", name = "Parking", priceMinor = 1000, allocation = -5, maxPerOrder = 1 } } } },
         { "perSupporterCap", () => new { doorsAt = "2030-06-01T18:00", startsAt = "2030-06-01T19:00", capacity = 10, perSupporterCap = 0, ticketTypes = Types(10) } },
+        { "moves[0].to", () => new { doorsAt = "2030-06-01T18:00", startsAt = "2030-06-01T19:00", capacity = 10, ticketTypes = Types(10),
+            moves = new[] { new { id = "leftovers", from = "GA", to = "NOPE", at = "2030-05-01T10:00:00Z" } } } },
+        { "moves[0].at", () => new { doorsAt = "2030-06-01T18:00", startsAt = "2030-06-01T19:00", capacity = 10, ticketTypes = Types(10),
+            moves = new[] { new { id = "leftovers", from = "GA", to = "GA", at = "2030-05-01T10:00" } } } },
     };
 
     private static object[] Types(int allocation, long price = 0, string entryRule = "single", object? sale = null) =>

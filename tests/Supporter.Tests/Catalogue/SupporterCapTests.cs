@@ -68,3 +68,35 @@ public sealed class SupporterCapTests(ApiFixture api)
         await ProblemAssert.IsValidationProblem(await fan.GetAsync("/api/showtimes/not-an-id/allowance"), "showtimeId");
     }
 }
+
+/// <summary>What a supporter's grain counted is stored: a new activation (after a restart) keeps the cap.</summary>
+public sealed class SupporterCapRestartTests
+{
+    [Fact]
+    public async Task After_a_cluster_restart_the_supporters_held_and_bought_tickets_still_count()
+    {
+        var first = await SupporterTestCluster.StartAsync();
+        var showtimeId = Guid.NewGuid();
+        var definition = new Supporter.Showtimes.ShowtimeDefinition("Capped night", first.Clock.GetUtcNow().AddDays(5), 100,
+            [new Supporter.Showtimes.TicketTypeDefinition("GA", "General admission", 100, 10)], TimeSpan.FromMinutes(30), EventId: null)
+        {
+            PerSupporterCap = 4,
+        };
+        await first.Client.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId).Define(definition);
+        var fan = first.Client.GetGrain<ISupporterShowtimeGrain>(showtimeId, "fan-1");
+        var bought = Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("bought", "GA", 2)));
+        Assert.Equal(HoldOutcome.Done, (await fan.Confirm("GA", bought.HoldId)).Outcome);
+        var held = Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("held", "GA", 1)));
+        await first.DisposeAsync();
+
+        await using var second = await SupporterTestCluster.StartAsync(serviceId: first.ServiceId);
+        fan = second.Client.GetGrain<ISupporterShowtimeGrain>(showtimeId, "fan-1");
+        Assert.Equal(new SupporterAllowance(4, 3), await fan.GetAllowance());
+        Assert.IsType<Rejected>(await fan.Hold(new SupporterHoldRequest("two-more", "GA", 2)));
+        // The retry of an answered request gets the same hold, and the held one still expires on time.
+        Assert.Equal(held.HoldId, Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("held", "GA", 1))).HoldId);
+        second.Clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Equal(new SupporterAllowance(4, 2), await fan.GetAllowance());
+        Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("two-more", "GA", 2)));
+    }
+}

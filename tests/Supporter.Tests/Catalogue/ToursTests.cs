@@ -60,6 +60,12 @@ public sealed class ToursTests(ApiFixture api)
         await ProblemAssert.IsProblem(await venue.Client.GetAsync($"/api/events/{wrongArtist}"), HttpStatusCode.NotFound);
         await ProblemAssert.IsValidationProblem(await other.Client.PutAsJsonAsync($"/api/events/{Guid.NewGuid()}",
             new { venueId = other.VenueId, title = "Gatecrash", artist = "The Testers", description = "", genres = new[] { "rock" }, tourId }), "tourId");
+        // An event on the tour cannot change to another artist while it stays on it.
+        var onTour = Guid.NewGuid();
+        await Ok(await venue.Client.PutAsJsonAsync($"/api/events/{onTour}",
+            new { venueId = venue.VenueId, title = "On tour", artist = "The Testers", description = "", genres = new[] { "rock" }, tourId }));
+        await ProblemAssert.IsValidationProblem(await venue.Client.PutAsJsonAsync($"/api/events/{onTour}",
+            new { venueId = venue.VenueId, title = "On tour", artist = "Someone Else", description = "", genres = new[] { "rock" }, tourId }), "tourId");
 
         await ProblemAssert.IsValidationProblem(await venue.Client.PutAsJsonAsync($"/api/tours/{Guid.NewGuid()}",
             new { name = "", artist = "The Testers", ownerOrganisationId = venue.VenueId }), "name");
