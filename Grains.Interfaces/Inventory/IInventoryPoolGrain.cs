@@ -35,6 +35,9 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     /// <summary>One hold as stored, or null if the pool never had it (or forgot it after retention).</summary>
     Task<HoldView?> GetHold(Guid holdId);
 
+    /// <summary>The supporter's holds that are live (held, not expired), as stored.</summary>
+    Task<IReadOnlyList<HoldView>> GetLiveHolds(string supporterId);
+
     /// <summary>
     /// First half of a tier move: takes up to <paramref name="quantity"/> unsold tickets (all of them if null) out of
     /// the allocation and answers how many it took. The move id is stored with the change, so a retry answers the

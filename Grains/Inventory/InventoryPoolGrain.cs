@@ -62,7 +62,10 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         {
             _holdsByRequest[hold.RequestId] = hold.HoldId;
             if (hold.Status == HoldStatus.Held)
+            {
                 _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
+                IndexLive(hold);
+            }
             else
                 _forgets.Enqueue(hold.HoldId, (hold.ResolvedAt ?? hold.ExpiresAt) + _options.ResolvedHoldRetention);
         }
@@ -146,6 +149,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         var hold = new StoredHold(Guid.NewGuid(), requestId, supporterId, quantity, now + settings.HoldDuration, HoldStatus.Held, ResolvedAt: null);
         State = State.Add(hold);
         _holdsByRequest[requestId] = hold.HoldId;
+        IndexLive(hold);
         _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
         ArmExpiryTimer();
 
@@ -223,6 +227,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
 
     private StoredHold Resolve(StoredHold hold, HoldStatus status)
     {
+        UnindexLive(hold);
         var now = _clock.UtcNow;
         State = State.Resolve(hold, status, now);
         _forgets.Enqueue(hold.HoldId, now + _options.ResolvedHoldRetention);

@@ -10,9 +10,15 @@ namespace Supporter.Grains.Inventory;
 /// <summary>
 /// A supporter at a showtime. Not reentrant: its turn serialises one supporter's concurrent requests, which is
 /// what makes the per-supporter cap race-free; different supporters never wait for each other, and the hot pools
-/// stay the only shared grains. Holds are recorded here only while the showtime has a cap, and the stored record is
-/// read only then: when a presale opens every hold is a new supporter's first, and an uncapped showtime should not
-/// pay a database read per activation for a record it does not need.
+/// stay the only shared grains.
+/// <para>
+/// While the showtime has a cap, the grain counts the supporter's live holds and bought tickets. Live holds are
+/// the pools' own (durable) records: the grain asks the pools for them once per activation and then follows what
+/// it does, so taking a hold costs no write here — which matters when a presale opens and every hold is a new
+/// supporter's first. Buying is stored here (before and after the pool sells), because pools forget sold holds.
+/// A crash loses nothing: the next activation asks the pools again. Two activations at once (briefly possible
+/// while the cluster's membership changes) could each allow the cap; that is the cost of writing nothing per hold.
+/// </para>
 /// </summary>
 public sealed class SupporterShowtimeGrain(
     [FromKeyedServices(StorageNames.Domain)] IGrainStorage storage,
@@ -27,6 +33,8 @@ public sealed class SupporterShowtimeGrain(
     private DateTimeOffset _definitionReadAt = DateTimeOffset.MinValue;
     private bool _presaleGranted;
     private GrainState<SupporterShowtimeState>? _stored;
+    /// <summary>Live holds by request id, as the pools told them and as this grain took them since; null until asked.</summary>
+    private Dictionary<string, CountedHold>? _live;
 
     private Guid ShowtimeId => this.GetPrimaryKey(out _);
 
@@ -50,72 +58,89 @@ public sealed class SupporterShowtimeGrain(
         if (definition.PerSupporterCap is not { } cap || !definition.TicketTypes.Any(t => t.Code == request.TicketType))
             return await ReserveAsync(request, definition);
 
-        var state = await StateAsync();
+        var (bought, live) = await LedgerAsync(definition);
         var now = clock.UtcNow;
-        if (state.Holds.TryGetValue(request.RequestId, out var earlier))
+        if (live.TryGetValue(request.RequestId, out var earlier) || bought.Holds.TryGetValue(request.RequestId, out earlier))
         {
             if (earlier.TicketType != request.TicketType || earlier.Quantity != request.Quantity)
                 return new Rejected(RejectReason.RequestIdReused, $"Request id '{request.RequestId}' was already used for a different request.");
-            if (earlier.HoldId is { } holdId)
-                return new Reserved(holdId, earlier.ExpiresAt!.Value, earlier.Quantity, earlier.PoolStatusAt(now));
+            return new Reserved(earlier.HoldId!.Value, earlier.ExpiresAt!.Value, earlier.Quantity, earlier.PoolStatusAt(now));
         }
-        else
+        var counted = Counted(bought, live, now);
+        if (counted + request.Quantity > cap)
         {
-            var counted = state.CountedAt(now);
-            if (counted + request.Quantity > cap)
-            {
-                return new Rejected(RejectReason.SupporterCapReached,
-                    $"At most {cap} tickets per supporter for this showtime; you already have {counted} held or bought.");
-            }
-            // Counted before the pool is asked: if this turn dies while asking, the cap is still kept.
-            state.Holds[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Requested, null, null);
-            state.Prune(now);
-            await WriteAsync("The supporter's hold request");
+            return new Rejected(RejectReason.SupporterCapReached,
+                $"At most {cap} tickets per supporter for this showtime; you already have {counted} held or bought.");
         }
-
         var result = await ReserveAsync(request, definition);
-        if (result is Reserved reserved)
-            state.Holds[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Held, reserved.HoldId, reserved.ExpiresAt);
-        else
-            state.Holds.Remove(request.RequestId);
-        await WriteAsync("The supporter's hold");
+        if (result is Reserved { Status: HoldStatus.Held } reserved)
+            live[request.RequestId] = new CountedHold(request.TicketType, request.Quantity, CountedHoldStatus.Held, reserved.HoldId, reserved.ExpiresAt);
         return result;
     }
 
     public async Task<HoldResult> Confirm(string ticketType, Guid holdId)
     {
         var pool = Pool(ticketType);
-        if (!await OwnsAsync(pool, holdId))
+        if (await pool.GetHold(holdId) is not { } hold || hold.SupporterId != SupporterId)
             return new HoldResult(HoldOutcome.NotFound, null);
-        var state = await StateAsync();
-        var counted = Find(state, holdId);
-        if (counted is { Key: var requestId, Value.Status: CountedHoldStatus.Held })
+        if (await DefinitionAsync() is not { PerSupporterCap: not null } definition || !definition.TicketTypes.Any(t => t.Code == ticketType))
+            return await pool.Confirm(holdId);
+        var bought = await StateAsync();
+        var requestId = hold.RequestId;
+        if (hold.Status == HoldStatus.Held && (!bought.Holds.TryGetValue(requestId, out var known) || known.Status == CountedHoldStatus.Held))
         {
-            // Stored before confirming, so a crash after the pool sold the tickets cannot leave them uncounted.
-            state.Holds[requestId] = counted.Value.Value with { Status = CountedHoldStatus.Confirming };
-            await WriteAsync("The supporter's confirmation");
+            // Stored before the pool sells, so a crash after it sold cannot leave the tickets uncounted.
+            bought.Holds[requestId] = new CountedHold(ticketType, hold.Quantity, CountedHoldStatus.Confirming, holdId, hold.ExpiresAt);
+            bought.Prune(clock.UtcNow);
+            _live?.Remove(requestId);
+            await WriteAsync("The supporter's purchase");
         }
         var result = await pool.Confirm(holdId);
-        await SettleAsync(state, counted?.Key, result);
+        await SettleAsync(bought, requestId, result);
         return result;
     }
 
     public async Task<HoldResult> Release(string ticketType, Guid holdId)
     {
         var pool = Pool(ticketType);
-        if (!await OwnsAsync(pool, holdId))
+        if (await pool.GetHold(holdId) is not { } hold || hold.SupporterId != SupporterId)
             return new HoldResult(HoldOutcome.NotFound, null);
         var result = await pool.Release(holdId);
-        var state = await StateAsync();
-        await SettleAsync(state, Find(state, holdId)?.Key, result);
+        if (result.Outcome == HoldOutcome.Done)
+            _live?.Remove(hold.RequestId);
+        if (_stored is not null)
+            await SettleAsync(_stored.State!, hold.RequestId, result);
         return result;
     }
 
     public async Task<SupporterAllowance> GetAllowance()
     {
-        var definition = await DefinitionAsync();
-        var state = await StateAsync();
-        return new SupporterAllowance(definition?.PerSupporterCap, state.CountedAt(clock.UtcNow));
+        if (await DefinitionAsync() is not { } definition)
+            return new SupporterAllowance(null, 0);
+        var (bought, live) = await LedgerAsync(definition);
+        return new SupporterAllowance(definition.PerSupporterCap, Counted(bought, live, clock.UtcNow));
+    }
+
+    private static int Counted(SupporterShowtimeState bought, Dictionary<string, CountedHold> live, DateTimeOffset now) =>
+        bought.CountedAt(now) + live.Values.Sum(h => h.Counts(now) ? h.Quantity : 0);
+
+    /// <summary>What counts against the cap: tickets bought (stored here) and live holds (asked of the pools once).</summary>
+    private async Task<(SupporterShowtimeState Bought, Dictionary<string, CountedHold> Live)> LedgerAsync(ShowtimeDefinition definition)
+    {
+        var bought = await StateAsync();
+        if (_live is null)
+        {
+            var pools = await Task.WhenAll(definition.TicketTypes.Select(async t => (t.Code, Holds: await Pool(t.Code).GetLiveHolds(SupporterId))));
+            var live = new Dictionary<string, CountedHold>(StringComparer.Ordinal);
+            foreach (var (code, holds) in pools)
+            {
+                // A hold being bought is counted by its stored purchase already.
+                foreach (var hold in holds.Where(h => !bought.Holds.ContainsKey(h.RequestId)))
+                    live[hold.RequestId] = new CountedHold(code, hold.Quantity, CountedHoldStatus.Held, hold.HoldId, hold.ExpiresAt);
+            }
+            _live = live;
+        }
+        return (bought, _live);
     }
 
     /// <summary>Holds at the pool, asking the event's presale for a grant when the pool says one is needed.</summary>
@@ -156,9 +181,9 @@ public sealed class SupporterShowtimeGrain(
     }
 
     /// <summary>Records what the pool did with a counted hold.</summary>
-    private async Task SettleAsync(SupporterShowtimeState state, string? requestId, HoldResult result)
+    private async Task SettleAsync(SupporterShowtimeState state, string requestId, HoldResult result)
     {
-        if (requestId is null || result.Hold is not { } hold)
+        if (result.Hold is not { } hold || !state.Holds.ContainsKey(requestId))
             return;
         var status = hold.Status switch
         {
@@ -170,16 +195,6 @@ public sealed class SupporterShowtimeGrain(
             return;
         state.Holds[requestId] = state.Holds[requestId] with { Status = status };
         await WriteAsync("The supporter's hold");
-    }
-
-    private static KeyValuePair<string, CountedHold>? Find(SupporterShowtimeState state, Guid holdId)
-    {
-        foreach (var entry in state.Holds)
-        {
-            if (entry.Value.HoldId == holdId)
-                return entry;
-        }
-        return null;
     }
 
     /// <summary>The stored record, read the first time it is needed.</summary>
@@ -209,10 +224,6 @@ public sealed class SupporterShowtimeGrain(
             throw new StateUnavailableException($"{what} could not be stored.", exception);
         }
     }
-
-    /// <summary>To anyone but the supporter who holds it, a hold does not exist.</summary>
-    private async Task<bool> OwnsAsync(IInventoryPoolGrain pool, Guid holdId) =>
-        await pool.GetHold(holdId) is { } hold && hold.SupporterId == SupporterId;
 
     private async Task<ShowtimeDefinition?> DefinitionAsync()
     {

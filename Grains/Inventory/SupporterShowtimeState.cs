@@ -2,7 +2,10 @@ using Supporter.Inventory;
 
 namespace Supporter.Grains.Inventory;
 
-/// <summary>The holds a supporter took at a showtime while it had a per-supporter cap, by request id.</summary>
+/// <summary>
+/// The tickets a supporter bought (or is buying) at a capped showtime, by request id. Live holds are not stored here:
+/// the pools have them (see <see cref="SupporterShowtimeGrain"/>).
+/// </summary>
 [GenerateSerializer, Alias("inventory.supporter-showtime-state.v1")]
 public sealed class SupporterShowtimeState
 {
@@ -23,9 +26,8 @@ public sealed class SupporterShowtimeState
 }
 
 /// <summary>
-/// A hold counted against the cap. <see cref="CountedHoldStatus.Requested"/> and <see cref="CountedHoldStatus.Confirming"/>
-/// are stored before the pool is asked, so a crash while asking can only over-count (never let the cap be passed);
-/// the next call for the same request or hold settles them.
+/// A hold counted against the cap. <see cref="CountedHoldStatus.Confirming"/> is stored before the pool sells, so a
+/// crash while asking can only over-count (never let the cap be passed); the next confirm of the hold settles it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("inventory.counted-hold.v1")]
 public sealed record CountedHold(
@@ -55,6 +57,7 @@ public sealed record CountedHold(
 [GenerateSerializer, Alias("inventory.counted-hold-status")]
 public enum CountedHoldStatus
 {
+    /// <summary>Stored by earlier versions before asking the pool; still counted if found.</summary>
     Requested = 0,
     Held = 1,
     Confirming = 2,
