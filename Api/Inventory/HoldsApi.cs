@@ -73,8 +73,9 @@ public static class HoldsApi
     {
         if (!Ids.TryParse(showtimeId, out var showtime))
             return Ids.Malformed(nameof(showtimeId));
-        var allowance = await SupporterAt(cluster, showtime, user).GetAllowance();
-        return TypedResults.Ok(new AllowanceResponse(allowance.Cap, allowance.Counted, allowance.Remaining));
+        return await SupporterAt(cluster, showtime, user).GetAllowance() is { } allowance
+            ? TypedResults.Ok(new AllowanceResponse(allowance.Cap, allowance.Counted, allowance.Remaining))
+            : Problems.NotFound($"There is no showtime {showtime}.");
     }
 
     public static async Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> GetHold(

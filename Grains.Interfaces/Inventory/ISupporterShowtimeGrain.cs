@@ -20,8 +20,8 @@ public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
     /// <summary>Releases one of the supporter's holds (see <see cref="IInventoryPoolGrain.Release"/>).</summary>
     Task<HoldResult> Release(string ticketType, Guid holdId);
 
-    /// <summary>How many more tickets the supporter may take at this showtime.</summary>
-    Task<SupporterAllowance> GetAllowance();
+    /// <summary>How many more tickets the supporter may take at this showtime; null if there is no such showtime.</summary>
+    Task<SupporterAllowance?> GetAllowance();
 }
 
 [GenerateSerializer, Immutable, Alias("inventory.supporter-hold-request")]

@@ -113,10 +113,10 @@ public sealed class SupporterShowtimeGrain(
         return result;
     }
 
-    public async Task<SupporterAllowance> GetAllowance()
+    public async Task<SupporterAllowance?> GetAllowance()
     {
         if (await DefinitionAsync() is not { } definition)
-            return new SupporterAllowance(null, 0);
+            return null;
         var (bought, live) = await LedgerAsync(definition);
         return new SupporterAllowance(definition.PerSupporterCap, Counted(bought, live, clock.UtcNow));
     }

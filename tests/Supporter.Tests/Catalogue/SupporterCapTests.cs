@@ -66,6 +66,7 @@ public sealed class SupporterCapTests(ApiFixture api)
         api.Cluster.Clock.Advance(TimeSpan.FromSeconds(601)); // the holds last ten minutes
         await Ok(await HoldAsync(fan, showtimeId, "VIP", 1));
         await ProblemAssert.IsValidationProblem(await fan.GetAsync("/api/showtimes/not-an-id/allowance"), "showtimeId");
+        await ProblemAssert.IsProblem(await fan.GetAsync($"/api/showtimes/{Guid.NewGuid()}/allowance"), HttpStatusCode.NotFound);
     }
 }
 
