@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Supporter.StripeEmulator;
+
+/// <summary>
+/// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel) and refunds —
+/// plus <c>/_emulator</c> endpoints to set fault switches and read what was sent.
+/// </summary>
+public static class StripeEmulatorApi
+{
+    public static WebApplicationBuilder AddStripeEmulator(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EmulatorOptions>().BindConfiguration("Emulator").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<FaultSwitch>();
+        builder.Services.AddSingleton<StripeRequests>();
+        builder.Services.AddSingleton<StripeStore>();
+        builder.Services.AddSingleton<WebhookSender>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSender>());
+        builder.Services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
+        return builder;
+    }
+
+    public static WebApplication MapStripeEmulator(this WebApplication app)
+    {
+        var v1 = app.MapGroup("/v1");
+        v1.MapPost("/payment_intents", (HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, form => CreateIntent(form, store)));
+        v1.MapGet("/payment_intents/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, form => Visible(store.FindIntent(id), form, id), publishableAllowed: true));
+        v1.MapPost("/payment_intents/{id}/confirm", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, form => ConfirmIntent(id, form, store), publishableAllowed: true));
+        v1.MapPost("/payment_intents/{id}/cancel", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, form => CancelIntent(id, form, store)));
+        v1.MapPost("/refunds", (HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, form => CreateRefund(form, store)));
+        v1.MapGet("/refunds/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, _ => store.FindRefund(id) is { } refund ? StripeReply.Ok(refund) : StripeObjects.NotFound("refund", id)));
+
+        var control = app.MapGroup("/_emulator");
+        control.MapGet("/faults", (FaultSwitch faults) => faults.Current);
+        control.MapPut("/faults", (Faults faults, FaultSwitch current) =>
+        {
+            if (faults.Validate() is { } problem)
+                return Results.Problem(problem, statusCode: 400);
+            current.Current = faults;
+            return Results.Ok(faults);
+        });
+        control.MapGet("/events", (StripeStore store) => Results.Json(new JsonArray([.. store.Events()])));
+        control.MapGet("/deliveries", (WebhookSender webhooks) => webhooks.Deliveries);
+        app.MapGet("/health", () => Results.Ok("ok"));
+        return app;
+    }
+
+    private static StripeReply CreateIntent(Form form, StripeStore store)
+    {
+        if (form.Value("amount") is not { } amountText)
+            return StripeObjects.Missing("amount");
+        if (!long.TryParse(amountText, NumberStyles.None, CultureInfo.InvariantCulture, out var amount) || amount < 1 || amount > 99_999_999)
+            return StripeObjects.Invalid("amount", "Amount must be a whole number of minor units from 1 to 99999999.");
+        if (form.Value("currency") is not { } currency)
+            return StripeObjects.Missing("currency");
+        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterLower))
+            return StripeObjects.Invalid("currency", $"Invalid currency: {currency}. Use a lowercase ISO currency code.");
+        var paymentMethod = form.Value("payment_method");
+        if (paymentMethod is not null && !StripeStore.IsKnownPaymentMethod(paymentMethod))
+            return StripeObjects.NotFound("PaymentMethod", paymentMethod);
+        var automatic = form.Value("automatic_payment_methods[enabled]") == "true";
+        var intent = store.CreateIntent(amount, currency, form.Hash("metadata"), form.Value("customer"), paymentMethod, form.Value("description"), automatic);
+        return form.Value("confirm") == "true" ? ConfirmIntent((string)intent["id"]!, form, store) : StripeReply.Ok(intent);
+    }
+
+    private static StripeReply ConfirmIntent(string id, Form form, StripeStore store)
+    {
+        if (Visible(store.FindIntent(id), form, id) is { Status: not 200 } hidden)
+            return hidden;
+        var paymentMethod = form.Value("payment_method");
+        if (paymentMethod is not null && !StripeStore.IsKnownPaymentMethod(paymentMethod))
+            return StripeObjects.NotFound("PaymentMethod", paymentMethod);
+        var (intent, problem, decline) = store.Confirm(id, paymentMethod);
+        if (intent is null)
+            return StripeObjects.NotFound("payment_intent", id);
+        if (problem is not null)
+            return StripeObjects.Error(400, "invalid_request_error", problem, "payment_intent_unexpected_state", extra: new JsonObject { ["payment_intent"] = intent });
+        if (decline is not null)
+        {
+            return StripeObjects.Error(402, "card_error", "Your card was declined.", "card_declined",
+                extra: new JsonObject { ["decline_code"] = decline, ["payment_intent"] = intent });
+        }
+        return StripeReply.Ok(intent);
+    }
+
+    private static StripeReply CancelIntent(string id, Form form, StripeStore store)
+    {
+        var (intent, problem) = store.Cancel(id, form.Value("cancellation_reason"));
+        if (intent is null)
+            return StripeObjects.NotFound("payment_intent", id);
+        return problem is null
+            ? StripeReply.Ok(intent)
+            : StripeObjects.Error(400, "invalid_request_error", problem, "payment_intent_unexpected_state", extra: new JsonObject { ["payment_intent"] = intent });
+    }
+
+    private static StripeReply CreateRefund(Form form, StripeStore store)
+    {
+        if (form.Value("payment_intent") is not { } intentId)
+            return StripeObjects.Missing("payment_intent");
+        long? amount = null;
+        if (form.Value("amount") is { } amountText)
+        {
+            if (!long.TryParse(amountText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < 1)
+                return StripeObjects.Invalid("amount", "Amount must be a positive whole number of minor units.");
+            amount = parsed;
+        }
+        var (refund, problem, param) = store.Refund(intentId, amount, form.Value("reason"), form.Hash("metadata"));
+        return refund is not null ? StripeReply.Ok(refund) : StripeObjects.Invalid(param!, problem!);
+    }
+
+    /// <summary>With the publishable key, an intent is visible only to whoever has its client secret.</summary>
+    private static StripeReply Visible(JsonObject? intent, Form form, string id)
+    {
+        if (intent is null)
+            return StripeObjects.NotFound("payment_intent", id);
+        if (form.Value("client_secret") is { } secret && secret != (string?)intent["client_secret"])
+            return StripeObjects.Invalid("client_secret", "The client_secret provided does not match the client_secret associated with the PaymentIntent.");
+        return StripeReply.Ok(intent);
+    }
+}

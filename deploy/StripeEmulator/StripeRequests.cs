@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+
+namespace Supporter.StripeEmulator;
+
+/// <summary>
+/// What every API request goes through, as at Stripe: the key, the failure switch, then — for a POST with an
+/// <c>Idempotency-Key</c> — the first answer replayed to any retry with the same parameters (and a 400 for a retry
+/// with different ones).
+/// </summary>
+public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitch faults)
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (string Fingerprint, StripeReply Reply)> _answered = new(StringComparer.Ordinal);
+
+    public async Task<IResult> HandleAsync(HttpContext http, Func<Form, StripeReply> handle, bool publishableAllowed = false)
+    {
+        var form = new Form(http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null, http.Request.Query);
+        var key = http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : null;
+        var settings = options.Value;
+        var secret = key == settings.SecretKey;
+        if (!secret && !(publishableAllowed && key == settings.PublishableKey))
+        {
+            return StripeObjects.Error(401, "invalid_request_error",
+                key is null ? "You did not provide an API key." : $"Invalid API Key provided: {key[..Math.Min(8, key.Length)]}****").ToResult();
+        }
+        if (!secret && form.Value("client_secret") is null)
+            return StripeObjects.Missing("client_secret").ToResult();
+        if (faults.TakeRequestFailure())
+            return StripeObjects.Error(500, "api_error", "An unexpected error occurred (emulated).").ToResult();
+
+        var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
+        if (!HttpMethods.IsPost(http.Request.Method) || idempotencyKey.Length == 0)
+            return handle(form).ToResult();
+        var fingerprint = $"{http.Request.Path}?{form.Fingerprint()}";
+        lock (_gate)
+        {
+            if (_answered.TryGetValue(idempotencyKey, out var earlier))
+            {
+                if (earlier.Fingerprint != fingerprint)
+                {
+                    return StripeObjects.Error(400, "idempotency_error",
+                        $"Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{idempotencyKey}' if you meant to execute a different request.").ToResult();
+                }
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return earlier.Reply.ToResult();
+            }
+            var reply = handle(form);
+            // Stripe does not store answers to requests that failed before doing anything (500s).
+            if (reply.Status < 500)
+                _answered[idempotencyKey] = (fingerprint, reply);
+            return reply.ToResult();
+        }
+    }
+}
+
+/// <summary>Stripe's form encoding (<c>metadata[order_id]=…</c>), with the query string as a fallback for GETs.</summary>
+public sealed class Form(IFormCollection? form, IQueryCollection query)
+{
+    public string? Value(string name) =>
+        form is not null && form.TryGetValue(name, out var value) ? value.ToString()
+        : query.TryGetValue(name, out var fromQuery) ? fromQuery.ToString()
+        : null;
+
+    /// <summary>Every <c>prefix[key]=value</c> as an object (metadata).</summary>
+    public JsonObject Hash(string prefix)
+    {
+        var hash = new JsonObject();
+        foreach (var (name, value) in form ?? (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)[])
+        {
+            if (name.StartsWith(prefix + "[", StringComparison.Ordinal) && name.EndsWith(']'))
+                hash[name[(prefix.Length + 1)..^1]] = value.ToString();
+        }
+        return hash;
+    }
+
+    public string Fingerprint() =>
+        string.Join('&', (form ?? (IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>>)[])
+            .OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace Supporter.StripeEmulator;
+
+/// <summary>
+/// Delivers events to the configured endpoint as Stripe does: at least once, signed, retried with backoff while the
+/// endpoint does not answer 2xx, with the fault switches applied (duplicates, delay, reordering, failed attempts).
+/// </summary>
+public sealed partial class WebhookSender(
+    IHttpClientFactory clients, IOptions<EmulatorOptions> options, FaultSwitch faults, TimeProvider time, ILogger<WebhookSender> logger)
+    : BackgroundService
+{
+    public const string ClientName = "stripe-webhooks";
+
+    /// <summary>Events that arrive this close together are one batch, delivered newest first when reordering.</summary>
+    private static readonly TimeSpan ReorderWindow = TimeSpan.FromMilliseconds(200);
+
+    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Delivery> _deliveries = new();
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+
+    /// <summary>Every delivery attempt so far, oldest first.</summary>
+    public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];
+
+    public void Enqueue(string eventJson) => _queue.Writer.TryWrite(eventJson);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync(stoppingToken))
+        {
+            var batch = new List<string>();
+            while (reader.TryRead(out var body))
+                batch.Add(body);
+            var current = faults.Current;
+            if (current.Reorder)
+            {
+                await Task.Delay(ReorderWindow, time, stoppingToken);
+                while (reader.TryRead(out var body))
+                    batch.Add(body);
+                batch.Reverse();
+            }
+            // In order, one event after the other; copies of one event go out together, and retries carry on in
+            // the background so that an endpoint that fails does not hold up the events after it.
+            foreach (var body in batch)
+            {
+                var firstAttempts = new List<Task>();
+                for (var copy = 0; copy <= current.Duplicates; copy++)
+                {
+                    var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    Track(DeliverAsync(body, current.DelayMs, firstAttempt, stoppingToken));
+                    firstAttempts.Add(firstAttempt.Task);
+                }
+                await Task.WhenAll(firstAttempts);
+            }
+        }
+        await Task.WhenAll(_inFlight.Keys);
+    }
+
+    private void Track(Task delivery)
+    {
+        _inFlight[delivery] = 0;
+        _ = delivery.ContinueWith(done => _inFlight.TryRemove(done, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>Delivers one copy, retrying with backoff; <paramref name="firstAttempt"/> completes once it was tried once.</summary>
+    private async Task DeliverAsync(string body, int delayMs, TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverWithRetriesAsync(body, delayMs, firstAttempt, cancellationToken);
+        }
+        finally
+        {
+            firstAttempt.TrySetResult();
+        }
+    }
+
+    private async Task DeliverWithRetriesAsync(string body, int delayMs, TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (settings.WebhookUrl is not { } url)
+            return;
+        if (delayMs > 0)
+            await Task.Delay(TimeSpan.FromMilliseconds(delayMs), time, cancellationToken);
+        var eventId = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+        var wait = settings.FirstRetryDelay;
+        for (var attempt = 1; attempt <= settings.DeliveryAttempts; attempt++)
+        {
+            // Decided before sending, so a switch set after an endpoint saw this attempt does not apply to it.
+            var failOnPurpose = faults.TakeDeliveryFailure();
+            int? status = null;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, url)
+                {
+                    Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add("Stripe-Signature", SignatureHeader(settings.WebhookSecret, time.GetUtcNow(), body));
+                using var response = await clients.CreateClient(ClientName).SendAsync(request, cancellationToken);
+                status = (int)response.StatusCode;
+            }
+            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                LogUnreachable(exception, eventId, attempt);
+            }
+            var failedOnPurpose = failOnPurpose && status is >= 200 and < 300;
+            _deliveries.Enqueue(new Delivery(eventId, attempt, status, failedOnPurpose, time.GetUtcNow()));
+            firstAttempt.TrySetResult();
+            if (status is >= 200 and < 300 && !failedOnPurpose)
+                return;
+            if (attempt < settings.DeliveryAttempts)
+            {
+                await Task.Delay(wait, time, cancellationToken);
+                wait *= 2;
+            }
+        }
+        LogGaveUp(eventId, settings.DeliveryAttempts);
+    }
+
+    /// <summary><c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256 of "t.body" keyed with the secret&gt;</c>, as Stripe signs.</summary>
+    public static string SignatureHeader(string secret, DateTimeOffset at, string body)
+    {
+        var timestamp = at.ToUnixTimeSeconds();
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}"));
+        return $"t={timestamp},v1={Convert.ToHexStringLower(signature)}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook endpoint unreachable for {EventId} (attempt {Attempt})")]
+    private partial void LogUnreachable(Exception exception, string eventId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gave up delivering {EventId} after {Attempts} attempts")]
+    private partial void LogGaveUp(string eventId, int attempts);
+}
+
+/// <summary>One delivery attempt: the endpoint's status (null: unreachable), and whether a fault switch failed it.</summary>
+public sealed record Delivery(string EventId, int Attempt, int? Status, bool FailedOnPurpose, DateTimeOffset At);
