@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Stripe;
+
+namespace Supporter.Tests.Infrastructure;
+
+/// <summary>A webhook endpoint on 127.0.0.1 that records what it receives and answers with <see cref="Status"/>.</summary>
+public sealed class WebhookReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WebhookReceiver(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+    public Channel<(string Signature, string Body)> Received { get; } = Channel.CreateUnbounded<(string, string)>();
+    public int Status { get; set; } = 200;
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        WebhookReceiver? receiver = null;
+        app.MapPost("/webhooks/stripe", async (HttpRequest request) =>
+        {
+            var status = receiver!.Status; // read first: a test may change it as soon as it sees the delivery
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync();
+            receiver.Received.Writer.TryWrite((request.Headers["Stripe-Signature"].ToString(), body));
+            return Results.StatusCode(status);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        receiver = new WebhookReceiver(app, new Uri(new Uri(address), "/webhooks/stripe"));
+        return receiver;
+    }
+
+    /// <summary>The next delivery, checked and parsed the way the platform will: signature, tolerance, API version.</summary>
+    public async Task<Event> NextEventAsync(string secret = StripeEmulatorHost.WebhookSecret)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var (signature, body) = await Received.Reader.ReadAsync(timeout.Token);
+        return EventUtility.ConstructEvent(body, signature, secret);
+    }
+
+    /// <summary>The next delivery about <paramref name="paymentIntentId"/> (its charge and refunds included); others are skipped.</summary>
+    public async Task<Event> NextEventForAsync(string paymentIntentId)
+    {
+        while (true)
+        {
+            var next = await NextEventAsync();
+            var about = next.Data.Object switch
+            {
+                PaymentIntent intent => intent.Id,
+                Charge charge => charge.PaymentIntentId,
+                Refund refund => refund.PaymentIntentId,
+                _ => null,
+            };
+            if (about == paymentIntentId)
+                return next;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The Stripe emulator hosted in the test process, delivering webhooks to a <see cref="WebhookReceiver"/>.</summary>
+public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeEmulator.Program>
+{
+    public const string SecretKey = "sk_test_supporter_tests";
+    public const string PublishableKey = "pk_test_supporter_tests";
+    public const string WebhookSecret = "whsec_supporter_tests";
+
+    private readonly Uri _webhookUrl;
+
+    public StripeEmulatorHost(Uri webhookUrl) => _webhookUrl = webhookUrl;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Emulator:SecretKey"] = SecretKey,
+            ["Emulator:PublishableKey"] = PublishableKey,
+            ["Emulator:WebhookSecret"] = WebhookSecret,
+            ["Emulator:WebhookUrl"] = _webhookUrl.ToString(),
+            ["Emulator:FirstRetryDelay"] = "00:00:00.100",
+        }));
+    }
+
+    /// <summary>A Stripe.net client talking to the emulator, with <paramref name="apiKey"/> (the secret key unless told).</summary>
+    public StripeClient Stripe(string apiKey = SecretKey) => new(new StripeClientOptions
+    {
+        ApiKey = apiKey,
+        ApiBase = Server.BaseAddress.ToString().TrimEnd('/'),
+        HttpClient = new SystemNetHttpClient(CreateClient(), maxNetworkRetries: 0, enableTelemetry: false),
+    });
+}
