@@ -33,6 +33,9 @@ public static class ShowtimesApi
             return Ids.Malformed(nameof(showtimeId));
         if (!user.ManagesVenue(venue))
             return Problems.Forbidden("Only the venue's owners and managers create its showtimes.");
+        // An event's showtimes sell only when the event tells them to, so they are made through the event.
+        if (request.EventId is not null)
+            return Problems.Invalid("eventId", "An event's showtimes are created with PUT /api/events/{eventId}/showtimes/{showtimeId}; this endpoint makes showtimes outside any event.");
         var definition = request.ToDefinition(venue);
         var errors = definition.Validate();
         if (errors.Count > 0)

@@ -62,6 +62,20 @@ public sealed class ShowtimesApiTests(ApiFixture api)
         await ProblemAssert.IsProblem(await api.Anonymous().GetAsync($"/api/showtimes/{id}"), HttpStatusCode.NotFound);
     }
 
+    [Fact]
+    public async Task A_bare_showtime_cannot_claim_an_event_whose_sales_it_would_never_follow()
+    {
+        var id = Guid.NewGuid();
+        var response = await (await api.AdminAsync()).PutAsJsonAsync(ApiFixture.ShowtimePath(id), new
+        {
+            title = "Claimed", startsAt = DateTimeOffset.UtcNow.AddDays(3), capacity = 10, holdSeconds = 600, eventId = Guid.NewGuid(),
+            ticketTypes = new[] { new { code = "GA", name = "GA", allocation = 10, maxPerOrder = 2 } },
+        });
+
+        await ProblemAssert.IsValidationProblem(response, "eventId");
+        await ProblemAssert.IsProblem(await api.Anonymous().GetAsync($"/api/showtimes/{id}"), HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("/api/showtimes/not-a-guid")]
     [InlineData("/api/showtimes/not-a-guid/availability")]
