@@ -160,7 +160,7 @@ public sealed record ShowtimeDetailsResponse(
     int Capacity, string? Currency, int HoldSeconds, int? PerSupporterCap,
     IReadOnlyList<TicketTypeResponse> TicketTypes, IReadOnlyList<AddOnBody> AddOns, IReadOnlyList<TierMoveResponse> Moves)
 {
-    public static ShowtimeDetailsResponse From(Guid id, ShowtimeDefinition d)
+    public static ShowtimeDetailsResponse From(Guid id, ShowtimeDefinition d, IReadOnlyDictionary<string, int>? completedMoves = null)
     {
         var zone = d.TimeZone is { } tz ? TimeZoneInfo.FindSystemTimeZoneById(tz) : TimeZoneInfo.Utc;
         string? Local(DateTimeOffset? instant) => instant is { } i ? TimeZoneInfo.ConvertTime(i, zone).ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture) : null;
@@ -169,11 +169,13 @@ public sealed record ShowtimeDetailsResponse(
             Local(d.DoorsAt), Local(d.StartsAt)!, Local(d.EndsAt), d.Capacity, d.Currency, (int)d.HoldDuration.TotalSeconds, d.PerSupporterCap,
             [.. d.TicketTypes.Select(TicketTypeResponse.From)],
             [.. (d.AddOns.IsDefault ? [] : d.AddOns).Select(a => new AddOnBody(a.Code, a.Name, a.PriceMinor, a.Allocation, a.MaxPerOrder))],
-            [.. d.ScheduledMoves.Select(m => new TierMoveResponse(m.Id, m.From, m.To, m.At, m.Quantity))]);
+            [.. d.ScheduledMoves.Select(m => new TierMoveResponse(m.Id, m.From, m.To, m.At, m.Quantity,
+                completedMoves?.TryGetValue(m.Id, out var moved) == true ? moved : null))]);
     }
 }
 
-public sealed record TierMoveResponse(string Id, string From, string To, DateTimeOffset At, int? Quantity);
+/// <summary>A tier move; <see cref="Moved"/> is how many tickets it moved once it ran (null: not yet, or not known here).</summary>
+public sealed record TierMoveResponse(string Id, string From, string To, DateTimeOffset At, int? Quantity, int? Moved);
 
 public sealed record TicketTypeResponse(
     string Code, string Name, int Allocation, int MaxPerOrder, long PriceMinor, long FeeMinor, string EntryRule,

@@ -23,6 +23,8 @@ public static class EventsApi
         events.MapPost("/{eventId}/cancel", Cancel).WithName("CancelEvent").WithSummary("Cancel the event for good, giving a reason.");
         events.MapPut("/{eventId}/showtimes/{showtimeId}", PutShowtime).WithName("PutEventShowtime")
             .WithSummary("Create or change a showtime: times at the venue, capacity, ticket types (price, fee, sale window, entry rule) and add-ons.");
+        events.MapGet("/{eventId}/showtimes/{showtimeId}", GetShowtime).WithName("GetEventShowtime")
+            .WithSummary("A showtime as the event's managers see it, with which tier moves ran and how many tickets each moved.");
         return app;
     }
 
@@ -98,6 +100,19 @@ public static class EventsApi
             default:
                 return Refusal(id, result.Outcome, result.Detail);
         }
+    }
+
+    public static async Task<Results<Ok<ShowtimeDetailsResponse>, ValidationProblem, ProblemHttpResult>> GetShowtime(
+        string eventId, string showtimeId, ClaimsPrincipal user, IClusterClient cluster)
+    {
+        if (!Ids.TryParse(eventId, out var id))
+            return Ids.Malformed(nameof(eventId));
+        if (!Ids.TryParse(showtimeId, out var showtime))
+            return Ids.Malformed(nameof(showtimeId));
+        var result = await cluster.GetGrain<IEventGrain>(id).GetShowtime(user.ToActor(), showtime);
+        if (result.Showtime is not { } definition)
+            return Refusal(id, result.Outcome, result.Detail);
+        return TypedResults.Ok(ShowtimeDetailsResponse.From(showtime, definition, result.CompletedMoves));
     }
 
     private static async Task<Results<Ok<EventResponse>, ValidationProblem, ProblemHttpResult>> ChangeStatus(

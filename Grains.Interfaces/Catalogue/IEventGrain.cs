@@ -26,6 +26,9 @@ public interface IEventGrain : IGrainWithGuidKey
 
     /// <summary>Creates or changes one of the event's showtimes (its times, capacity, ticket types and add-ons).</summary>
     Task<ShowtimeResult> PutShowtime(Actor actor, Guid showtimeId, ShowtimePlan plan);
+
+    /// <summary>One of the event's showtimes as its managers see it, with the tier moves that already ran.</summary>
+    Task<ShowtimeResult> GetShowtime(Actor actor, Guid showtimeId);
 }
 
 [GenerateSerializer, Immutable, Alias("catalogue.event-result")]

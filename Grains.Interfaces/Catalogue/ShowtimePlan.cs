@@ -29,4 +29,8 @@ public sealed record ShowtimeResult(
     [property: Id(0)] CatalogueOutcome Outcome,
     [property: Id(1)] ShowtimeDefinition? Showtime,
     [property: Id(2)] IReadOnlyDictionary<string, string[]>? Errors = null,
-    [property: Id(3)] string? Detail = null);
+    [property: Id(3)] string? Detail = null)
+{
+    /// <summary>Tier moves that ran, by id, with the tickets each moved (filled when reading a showtime).</summary>
+    [Id(4)] public IReadOnlyDictionary<string, int>? CompletedMoves { get; init; }
+}

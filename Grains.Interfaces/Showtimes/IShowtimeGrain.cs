@@ -35,6 +35,10 @@ public interface IShowtimeGrain : IGrainWithGuidKey
     /// </summary>
     Task SetSelling(bool selling);
 
+    /// <summary>The tier moves that ran, by id, with the number of tickets each moved.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyDictionary<string, int>> GetCompletedMoves();
+
     /// <summary>Capacity, held, sold and remaining per ticket type, or null if the showtime does not exist.</summary>
     Task<Availability?> GetAvailability();
 }

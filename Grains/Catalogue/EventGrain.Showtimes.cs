@@ -47,6 +47,22 @@ public sealed partial class EventGrain
         return result;
     }
 
+    public async Task<ShowtimeResult> GetShowtime(Actor actor, Guid showtimeId)
+    {
+        if (State.Details is not { } details)
+            return new ShowtimeResult(CatalogueOutcome.NotFound, null);
+        if (!actor.Manages(details))
+        {
+            var refused = Refused(details);
+            return new ShowtimeResult(refused.Outcome, null, Detail: refused.Detail);
+        }
+        if (IndexOfShowtime(showtimeId) < 0)
+            return new ShowtimeResult(CatalogueOutcome.NotFound, null, Detail: $"The event has no showtime {showtimeId}.");
+        var showtime = GrainFactory.GetGrain<IShowtimeGrain>(showtimeId);
+        var definition = await showtime.GetDefinition();
+        return new ShowtimeResult(CatalogueOutcome.Unchanged, definition) { CompletedMoves = await showtime.GetCompletedMoves() };
+    }
+
     /// <summary>Records when a showtime is; a change of time on a public event is a domain event.</summary>
     private async Task SummariseAsync(Actor actor, Guid showtimeId, ShowtimeDefinition definition)
     {

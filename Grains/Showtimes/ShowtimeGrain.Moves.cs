@@ -11,6 +11,9 @@ public sealed partial class ShowtimeGrain
 {
     internal const string MovesReminderName = "tier-moves";
 
+    public Task<IReadOnlyDictionary<string, int>> GetCompletedMoves() =>
+        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(State.CompletedMoves, StringComparer.Ordinal));
+
     private bool MovesDue() => NextMove() is { } next && next.At <= _clock.UtcNow;
 
     private TierMove? NextMove() => State.Definition?.ScheduledMoves

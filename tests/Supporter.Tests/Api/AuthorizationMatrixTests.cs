@@ -20,7 +20,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
 
     private sealed record World(
         IReadOnlyDictionary<Caller, HttpClient> Clients, Guid Venue, Guid Showtime, Guid Hold, TestAccount Supporter, TestAccount OtherSupporter, Guid Event,
-        Guid Tour);
+        Guid EventShowtime, Guid Tour);
 
     /// <summary>Endpoints anyone may call; everything else must be in <see cref="Rows"/>.</summary>
     private static readonly HashSet<string> Public =
@@ -96,6 +96,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         new("GET", "/api/events/{eventId}", w => $"/api/events/{w.Event}", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
         new("PUT", "/api/events/{eventId}/showtimes/{showtimeId}", w => $"/api/events/{w.Event}/showtimes/{Guid.NewGuid()}", _ => Infrastructure.Catalogue.ShowtimeBody(),
             Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Created)),
+        new("GET", "/api/events/{eventId}/showtimes/{showtimeId}", w => $"/api/events/{w.Event}/showtimes/{w.EventShowtime}", _ => null,
+            Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
         new("PUT", "/api/events/{eventId}/presale", w => $"/api/events/{w.Event}/presale", _ => new { codes = new[] { new { code = "FANS-1", maxUses = 5 } }, entitlements = Array.Empty<string>() },
             Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
         new("GET", "/api/events/{eventId}/presale", w => $"/api/events/{w.Event}/presale", _ => null, Expect(Unauthorized, NotFound, NotFound, NotFound, NotFound, Ok)),
@@ -186,7 +188,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         (await venueOwner.Client!.PutAsJsonAsync($"/api/venues/{venue}", Infrastructure.Catalogue.VenueBody("Camden"))).EnsureSuccessStatusCode();
         var eventId = Guid.NewGuid();
         (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}", Infrastructure.Catalogue.EventBody(venue))).EnsureSuccessStatusCode();
-        (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{Guid.NewGuid()}", Infrastructure.Catalogue.ShowtimeBody())).EnsureSuccessStatusCode();
+        var eventShowtime = Guid.NewGuid();
+        (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{eventShowtime}", Infrastructure.Catalogue.ShowtimeBody())).EnsureSuccessStatusCode();
         var tour = Guid.NewGuid();
         (await venueOwner.Client!.PutAsJsonAsync($"/api/tours/{tour}", new { name = "Spring Tour", artist = "The Testers", ownerOrganisationId = venue })).EnsureSuccessStatusCode();
         var holdRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtime}/ticket-types/GA/holds") { Content = JsonContent.Create(new { quantity = 2 }) };
@@ -202,6 +205,6 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             [Caller.DoorStaff] = door.Client!,
             [Caller.Admin] = await api.AdminAsync(),
         };
-        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId, tour);
+        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId, eventShowtime, tour);
     }
 }
