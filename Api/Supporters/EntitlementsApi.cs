@@ -21,14 +21,16 @@ public static class EntitlementsApi
         return app;
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<Entitlement>>, ValidationProblem>> List(string supporterId, IClusterClient cluster)
+    public static async Task<Results<Ok<IReadOnlyList<Entitlement>>, ValidationProblem, ProblemHttpResult>> List(string supporterId, IClusterClient cluster)
     {
         if (!Ids.TryParse(supporterId, out var id))
             return Ids.Malformed(nameof(supporterId));
-        return TypedResults.Ok(await cluster.GetGrain<IEntitlementsGrain>(id).List());
+        return await cluster.GetGrain<IEntitlementsGrain>(id).List() is { } entitlements
+            ? TypedResults.Ok(entitlements)
+            : Problems.NotFound($"There is no supporter {id}.");
     }
 
-    public static async Task<Results<Ok<Entitlement>, ValidationProblem>> Grant(
+    public static async Task<Results<Ok<Entitlement>, ValidationProblem, ProblemHttpResult>> Grant(
         string supporterId, string key, GrantEntitlementRequest request, IClusterClient cluster, TimeProvider time)
     {
         if (!Ids.TryParse(supporterId, out var id))
@@ -39,8 +41,9 @@ public static class EntitlementsApi
         if (request.ExpiresAt is { } expires && expires <= now)
             return Problems.Invalid("expiresAt", "An entitlement expires in the future (revoke it instead).");
         var entitlement = new Entitlement(key, ManualSource, now, request.ExpiresAt);
-        await cluster.GetGrain<IEntitlementsGrain>(id).Grant(entitlement);
-        return TypedResults.Ok(entitlement);
+        return await cluster.GetGrain<IEntitlementsGrain>(id).Grant(entitlement)
+            ? TypedResults.Ok(entitlement)
+            : Problems.NotFound($"There is no supporter {id}.");
     }
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Revoke(string supporterId, string key, IClusterClient cluster)

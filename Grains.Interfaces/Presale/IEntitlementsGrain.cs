@@ -7,12 +7,14 @@ namespace Supporter.Presale;
 /// </summary>
 public interface IEntitlementsGrain : IGrainWithGuidKey
 {
-    Task Grant(Entitlement entitlement);
+    /// <summary>Grants (or replaces) the entitlement; false if no supporter has this id, and nothing is stored.</summary>
+    Task<bool> Grant(Entitlement entitlement);
 
     /// <summary>Removes the entitlement; false if there was none.</summary>
     Task<bool> Revoke(string key);
 
-    Task<IReadOnlyList<Entitlement>> List();
+    /// <summary>The supporter's entitlements, or null if no supporter has this id.</summary>
+    Task<IReadOnlyList<Entitlement>?> List();
 
     /// <summary>Whether any of <paramref name="keys"/> is held and not expired.</summary>
     Task<bool> HoldsAny(IReadOnlyList<string> keys);

@@ -57,8 +57,6 @@ public sealed record CountedHold(
 [GenerateSerializer, Alias("inventory.counted-hold-status")]
 public enum CountedHoldStatus
 {
-    /// <summary>Stored by earlier versions before asking the pool; still counted if found.</summary>
-    Requested = 0,
     Held = 1,
     Confirming = 2,
     Confirmed = 3,

@@ -1,4 +1,5 @@
 using Supporter.Grains.Infrastructure;
+using Supporter.Identity;
 using Supporter.Presale;
 
 namespace Supporter.Grains.Presale;
@@ -14,14 +15,17 @@ public sealed class EntitlementsGrain(
     [PersistentState("entitlements", StorageNames.Domain)] IPersistentState<EntitlementsState> state,
     DomainClock clock) : Grain, IEntitlementsGrain
 {
-    public async Task Grant(Entitlement entitlement)
+    public async Task<bool> Grant(Entitlement entitlement)
     {
         if (!EntitlementKeys.IsWellFormed(entitlement.Key))
             throw new ArgumentException(EntitlementKeys.Rule, nameof(entitlement));
+        if (!await IsSupporterAsync())
+            return false;
         if (state.State.ByKey.TryGetValue(entitlement.Key, out var existing) && existing == entitlement)
-            return;
+            return true;
         state.State.ByKey[entitlement.Key] = entitlement;
         await this.WriteOrReloadAsync(state, "The entitlement");
+        return true;
     }
 
     public async Task<bool> Revoke(string key)
@@ -32,8 +36,12 @@ public sealed class EntitlementsGrain(
         return true;
     }
 
-    public Task<IReadOnlyList<Entitlement>> List() =>
-        Task.FromResult<IReadOnlyList<Entitlement>>([.. state.State.ByKey.Values.OrderBy(e => e.Key, StringComparer.Ordinal)]);
+    public async Task<IReadOnlyList<Entitlement>?> List() =>
+        await IsSupporterAsync() ? [.. state.State.ByKey.Values.OrderBy(e => e.Key, StringComparer.Ordinal)] : null;
+
+    /// <summary>Entitlements belong to supporters' accounts; the account grain knows whether this is one.</summary>
+    private async Task<bool> IsSupporterAsync() =>
+        await GrainFactory.GetGrain<IAccountGrain>(this.GetPrimaryKey()).GetProfile() is not null;
 
     public Task<bool> HoldsAny(IReadOnlyList<string> keys)
     {

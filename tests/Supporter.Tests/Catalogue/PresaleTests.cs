@@ -78,6 +78,8 @@ public sealed class PresaleTests(ApiFixture api)
         api.Cluster.Clock.Advance(TimeSpan.FromMinutes(31));
         await ProblemAssert.IsProblem(await HoldAsync(patron.Client!, showtimeId, "GA", 1), HttpStatusCode.Forbidden);
         await ProblemAssert.IsValidationProblem(await admin.PutAsJsonAsync($"/api/supporters/{patron.UserId}/entitlements/Bad Key", new { }), "key");
+        await ProblemAssert.IsProblem(await admin.PutAsJsonAsync($"/api/supporters/{Guid.NewGuid()}/entitlements/{Patrons}", new { }), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await admin.GetAsync($"/api/supporters/{Guid.NewGuid()}/entitlements"), HttpStatusCode.NotFound);
         await ProblemAssert.IsValidationProblem(
             await admin.PutAsJsonAsync(entitlement, new { expiresAt = DateTimeOffset.UtcNow.AddDays(-1) }), "expiresAt");
     }
