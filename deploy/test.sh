@@ -28,5 +28,21 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
   skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")))
 done
+# CI shows only the end of the log, so repeat each failure (name, message, top of the stack) down here.
+if (( failed > 0 )); then
+  for trx in "$results"/*.trx; do
+    [[ -f "$trx" ]] || continue
+    awk '
+      /<UnitTestResult / && /outcome="Failed"/ { inside = 1; lines = 0; match($0, /testName="[^"]*"/);
+        print "FAILED " substr($0, RSTART + 10, RLENGTH - 11) }
+      inside && (/<Message>/ || /<StackTrace>/) { show = 1 }
+      inside && show && lines < 25 {
+        closing = /<\/Message>/ || /<\/StackTrace>/
+        text = $0; gsub(/<\/?(Message|StackTrace)>/, "", text); print "  " text; lines++
+        if (closing) show = 0 }
+      /<\/UnitTestResult>/ { inside = 0; show = 0 }
+    ' "$trx"
+  done
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"
