@@ -4,10 +4,11 @@ namespace Supporter.StripeEmulator;
 /// Switches that make the emulator behave like Stripe on a bad day, set through <c>PUT /_emulator/faults</c>:
 /// every event sent <see cref="Duplicates"/> extra times (concurrently), delivered <see cref="DelayMs"/> late,
 /// events of one moment delivered newest first (<see cref="Reorder"/>), the endpoint's answers to the next
-/// <see cref="FailDeliveries"/> attempts ignored (so they are retried), and the next <see cref="FailRequests"/> API
-/// requests answered with a 500.
+/// <see cref="FailDeliveries"/> attempts ignored (so they are retried), the next <see cref="FailRequests"/> API
+/// requests answered with a 500, and no deliveries at all while <see cref="Paused"/> (they go out, in order, once
+/// it is lifted).
 /// </summary>
-public sealed record Faults(int Duplicates = 0, int DelayMs = 0, bool Reorder = false, int FailDeliveries = 0, int FailRequests = 0)
+public sealed record Faults(int Duplicates = 0, int DelayMs = 0, bool Reorder = false, int FailDeliveries = 0, int FailRequests = 0, bool Paused = false)
 {
     public static Faults None { get; } = new();
 

@@ -26,6 +26,8 @@ public sealed partial class WebhookSender(
     /// <summary>Every delivery attempt so far, oldest first.</summary>
     public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];
 
+    private static readonly TimeSpan PausedCheck = TimeSpan.FromMilliseconds(50);
+
     public void Enqueue(string eventJson) => _queue.Writer.TryWrite(eventJson);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,6 +35,8 @@ public sealed partial class WebhookSender(
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync(stoppingToken))
         {
+            while (faults.Current.Paused)
+                await Task.Delay(PausedCheck, time, stoppingToken);
             var batch = new List<string>();
             while (reader.TryRead(out var body))
                 batch.Add(body);
