@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
@@ -12,6 +13,7 @@ using Supporter.Grains.Catalogue;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
+using Supporter.Grains.Orders;
 using Supporter.Grains.Inventory;
 using Supporter.Grains.Showtimes;
 using Supporter.Inventory;
@@ -38,6 +40,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
         silo.Services.AddSingleton<ICatalogueProjection, PostgresCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();
+        silo.Services.AddSingleton<IOrderStore, PostgresOrderStore>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         silo.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
         return silo.AddSupporterDomain();
@@ -53,6 +56,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
         silo.Services.AddSingleton<ICatalogueProjection, NoCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, NoIdentityDirectory>();
+        silo.Services.AddSingleton<IOrderStore, InMemoryOrderStore>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         return silo.AddSupporterDomain();
     }
@@ -70,10 +74,25 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.TryAddSingleton<IGrantRevoker, HttpGrantRevoker>();
         silo.Services.AddOptions<MailSettings>().BindConfiguration("Mail");
         silo.Services.TryAddSingleton<IMailer, Mailer>();
+        silo.AddSupporterPayments();
         // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
         // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)
             .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        return silo;
+    }
+
+    /// <summary>Stripe (or its emulator) for orders, and the sweeper that finishes stored webhook events.</summary>
+    private static ISiloBuilder AddSupporterPayments(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<StripeSettings>().BindConfiguration(StripeSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<PaymentOptions>().BindConfiguration("Payments").ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddHttpClient(StripePaymentGateway.HttpClientName)
+            .ConfigureHttpClient((services, client) => client.Timeout = services.GetRequiredService<IOptions<StripeSettings>>().Value.RequestTimeout);
+        silo.Services.TryAddSingleton(services => StripePaymentGateway.CreateClient(
+            services.GetRequiredService<IOptions<StripeSettings>>().Value, services.GetRequiredService<IHttpClientFactory>()));
+        silo.Services.TryAddSingleton<IPaymentGateway, StripePaymentGateway>();
+        silo.Services.AddHostedService<StripeEventSweeper>();
         return silo;
     }
 

@@ -44,6 +44,8 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Database:ConnectionString={connectionString}",
             "--Database:MaxPoolSize=20",
             $"--Mail:PickupDirectory={Path.Combine(Path.GetTempPath(), "supporter-test-mail")}",
+            "--Stripe:SecretKey=sk_test_not_used",
+            "--Stripe:ApiBase=http://127.0.0.1:9",
             "--Logging:LogLevel:Default=Warning"])
         {
             start.ArgumentList.Add(argument);

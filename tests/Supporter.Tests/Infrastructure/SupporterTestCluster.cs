@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Orders;
 using Supporter.Inventory;
 using Supporter.Silo.Hosting;
 
@@ -56,6 +57,14 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             ["Catalogue:SyncRetryPeriod"] = "00:00:02",
             // Tests move the business clock; showtimes waiting for a tier move look at it every two seconds.
             ["Catalogue:ScheduleRecheckPeriod"] = "00:00:02",
+            // Clusters that take no payments never call Stripe; those that do are given the emulator's address.
+            ["Stripe:SecretKey"] = "sk_test_not_used",
+            ["Stripe:ApiBase"] = "http://127.0.0.1:9",
+            // Stored webhook events are retried within a second or two, not after fifteen.
+            ["Payments:SweepPeriod"] = "00:00:00.250",
+            ["Payments:SweepGrace"] = "00:00:01",
+            ["Payments:FirstRetryDelay"] = "00:00:00.250",
+            ["Payments:ExpiryCheckPeriod"] = "00:00:01",
             // Clusters without a fake SMTP server drop their mail in a folder.
             ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "supporter-test-mail"),
         };
@@ -86,6 +95,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             silo.UseSupporterPostgres(dataSourceBuilder.Build());
             silo.Services.AddSingleton<PostgresCatalogueProjection>();
             silo.Services.AddSingleton<ICatalogueProjection, CatalogueFaults>();
+            silo.Services.AddSingleton<PostgresOrderStore>();
+            silo.Services.AddSingleton<IOrderStore, OrderProbe>();
             silo.Services.AddSingleton(new DomainClock(TestClocks.Get(silo.Configuration["Test:ClockId"]!)));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }

@@ -1,0 +1,37 @@
+namespace Supporter.Orders;
+
+/// <summary>
+/// One order: from the supporter's holds to paid tickets. It owns the order's status, prices it on the server, asks
+/// the payment provider for an intent and, when the provider reports the payment, confirms the holds and mints the
+/// tickets. Key: <see cref="OrderIds.For"/>.
+/// </summary>
+public interface IOrderGrain : IGrainWithGuidKey
+{
+    /// <summary>Places the order, or answers a retry of the same request with the order as it stands.</summary>
+    Task<OrderResult> Place(PlaceOrder command);
+
+    /// <summary>The order, or null if none was placed under this id.</summary>
+    Task<OrderView?> Get();
+
+    /// <summary>
+    /// What the payment provider reported about the order's payment. Idempotent per notice and safe in any order;
+    /// a notice that cannot be acted on yet throws, and its sender retries.
+    /// </summary>
+    Task<OrderView?> ApplyPayment(PaymentNotice notice);
+}
+
+/// <summary>A payment event as the provider reported it (from a verified webhook).</summary>
+[GenerateSerializer, Immutable, Alias("orders.payment-notice")]
+public sealed record PaymentNotice(
+    [property: Id(0)] string EventId,
+    [property: Id(1)] PaymentNoticeKind Kind,
+    [property: Id(2)] string PaymentIntentId,
+    [property: Id(3)] long AmountMinor,
+    [property: Id(4)] string Currency);
+
+[GenerateSerializer, Alias("orders.payment-notice-kind")]
+public enum PaymentNoticeKind
+{
+    Succeeded = 0,
+    Failed = 1,
+}

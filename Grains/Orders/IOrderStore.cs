@@ -1,0 +1,40 @@
+using Supporter.Orders;
+
+namespace Supporter.Grains.Orders;
+
+/// <summary>
+/// The relational side of orders: copies of orders, payments and tickets (written after the grains stored them,
+/// never taking a row backwards), and the durable queue of received webhook events.
+/// </summary>
+public interface IOrderStore
+{
+    Task UpsertOrderAsync(OrderView order, RecordedPayment? payment, CancellationToken cancellationToken = default);
+
+    Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a webhook event under its id; false if it was stored before (a redelivery).</summary>
+    Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default);
+
+    /// <summary>The stored event and whether it was acted on; null if it was never stored.</summary>
+    Task<(StripeEventNotice Notice, bool Processed)?> FindEventAsync(string eventId, CancellationToken cancellationToken = default);
+
+    Task MarkEventProcessedAsync(string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a failed attempt; the sweeper tries again after <paramref name="retryAfter"/>.</summary>
+    Task MarkEventFailedAsync(string eventId, string error, TimeSpan retryAfter, CancellationToken cancellationToken = default);
+
+    /// <summary>How many attempts the event has had.</summary>
+    Task<int> EventAttemptsAsync(string eventId, CancellationToken cancellationToken = default);
+
+    /// <summary>Events not acted on yet that are due for an attempt, and older than <paramref name="grace"/>.</summary>
+    Task<IReadOnlyList<string>> DueEventsAsync(TimeSpan grace, int limit, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The payment an order was paid with, as recorded by the order.</summary>
+[GenerateSerializer, Immutable, Alias("orders.recorded-payment.v1")]
+public sealed record RecordedPayment(
+    [property: Id(0)] string IntentId,
+    [property: Id(1)] long AmountMinor,
+    [property: Id(2)] string Currency,
+    [property: Id(3)] string EventId,
+    [property: Id(4)] DateTimeOffset ReceivedAt);

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using Supporter.Orders;
+
+namespace Supporter.Grains.Orders;
+
+/// <summary>The in-memory mode's store: no relational copies, and a webhook queue that lives as long as the process.</summary>
+public sealed class InMemoryOrderStore : IOrderStore
+{
+    private sealed record Entry(StripeEventNotice Notice, DateTimeOffset ReceivedAt)
+    {
+        public bool Processed { get; set; }
+        public int Attempts { get; set; }
+        public DateTimeOffset NextAttemptAt { get; set; } = ReceivedAt;
+    }
+
+    private readonly ConcurrentDictionary<string, Entry> _events = new(StringComparer.Ordinal);
+
+    public Task UpsertOrderAsync(OrderView order, RecordedPayment? payment, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_events.TryAdd(notice.EventId, new Entry(notice, DateTimeOffset.UtcNow)));
+
+    public Task<(StripeEventNotice Notice, bool Processed)?> FindEventAsync(string eventId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_events.TryGetValue(eventId, out var entry) ? (entry.Notice, entry.Processed) : ((StripeEventNotice, bool)?)null);
+
+    public Task MarkEventProcessedAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        if (_events.TryGetValue(eventId, out var entry))
+        {
+            entry.Processed = true;
+            entry.Attempts++;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task MarkEventFailedAsync(string eventId, string error, TimeSpan retryAfter, CancellationToken cancellationToken = default)
+    {
+        if (_events.TryGetValue(eventId, out var entry))
+        {
+            entry.Attempts++;
+            entry.NextAttemptAt = DateTimeOffset.UtcNow + retryAfter;
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task<int> EventAttemptsAsync(string eventId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_events.TryGetValue(eventId, out var entry) ? entry.Attempts : 0);
+
+    public Task<IReadOnlyList<string>> DueEventsAsync(TimeSpan grace, int limit, CancellationToken cancellationToken = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        IReadOnlyList<string> due = [.. _events.Values
+            .Where(e => !e.Processed && e.NextAttemptAt <= now && e.ReceivedAt <= now - grace)
+            .OrderBy(e => e.NextAttemptAt).Take(limit).Select(e => e.Notice.EventId)];
+        return Task.FromResult(due);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Supporter.Inventory;
+using Supporter.Orders;
+
+namespace Supporter.Grains.Orders;
+
+// From a reported payment to tickets: record the payment, secure every line's seats, sell them, mint the tickets.
+public sealed partial class OrderGrain
+{
+    public async Task<OrderView?> ApplyPayment(PaymentNotice notice)
+    {
+        if (State.Request is null)
+            return null;
+        if (notice.Kind == PaymentNoticeKind.Failed)
+        {
+            // The supporter may try again (another card) until the holds expire; only a live order notes it.
+            if (State.Status is OrderStatus.Pending or OrderStatus.AwaitingPayment && State.Payment is null)
+            {
+                State.LastPaymentError = $"The payment failed ({notice.EventId}).";
+                await SaveAsync();
+            }
+            return View();
+        }
+
+        if (State.Payment is { } recorded && recorded.IntentId != notice.PaymentIntentId)
+        {
+            // The order's intent is created with one idempotency key, so a second paid intent is not expected; if it
+            // happens the money goes back rather than buying the tickets twice.
+            await _payments.RefundAsync(notice.PaymentIntentId, null, "duplicate-payment", $"order-{OrderId:N}-duplicate-{notice.PaymentIntentId}");
+            LogDuplicatePayment(OrderId, notice.PaymentIntentId);
+            return View();
+        }
+        if (State.Payment is null)
+        {
+            State.Payment = new RecordedPayment(notice.PaymentIntentId, notice.AmountMinor, notice.Currency.ToUpperInvariant(), notice.EventId, _clock.UtcNow);
+            State.PaymentIntentId ??= notice.PaymentIntentId;
+            State.LastPaymentError = null;
+            await SaveAsync();
+        }
+        await FulfilAsync();
+        return View();
+    }
+
+    /// <summary>Turns a paid (or free) order into tickets; every step can be repeated after a crash.</summary>
+    private async Task FulfilAsync()
+    {
+        if (State.Status is OrderStatus.Confirmed or OrderStatus.Refunded or OrderStatus.PartiallyRefunded or OrderStatus.Cancelled)
+            return;
+        if (State.AutoRefundReason is null && State.Payment is { } payment
+            && (payment.AmountMinor != State.TotalMinor || !string.Equals(payment.Currency, State.Currency, StringComparison.OrdinalIgnoreCase)))
+        {
+            State.AutoRefundReason = "amount-mismatch";
+            await SaveAsync();
+        }
+        if (State.AutoRefundReason is null && !await SecureLinesAsync())
+        {
+            State.AutoRefundReason = "seats-gone";
+            await SaveAsync();
+        }
+        if (State.AutoRefundReason is not null)
+        {
+            await RefundAutomaticallyAsync();
+            return;
+        }
+        await ConfirmLinesAsync();
+        await MintAsync();
+    }
+
+    /// <summary>
+    /// Makes sure every line has a live hold: its own, or — when the payment came after it expired — a new one taken
+    /// now if the seats are still free. All or nothing: if a line cannot be had, the holds taken again are let go.
+    /// </summary>
+    private async Task<bool> SecureLinesAsync()
+    {
+        for (var i = 0; i < State.Lines.Length; i++)
+        {
+            var line = State.Lines[i];
+            var holdId = State.LateHolds.GetValueOrDefault(i, line.HoldId);
+            var hold = await Pool(line).GetHold(holdId);
+            if (hold is { Status: HoldStatus.Confirmed } || (hold is { Status: HoldStatus.Held } && hold.ExpiresAt > _clock.UtcNow))
+                continue;
+            if (!State.LateHolds.ContainsKey(i))
+            {
+                var retaken = await SupporterAt(line).Hold(new SupporterHoldRequest($"order-{OrderId:N}-late-{i}", line.Code, line.Quantity));
+                if (retaken is Reserved { Status: HoldStatus.Held } reserved)
+                {
+                    State.LateHolds[i] = reserved.HoldId;
+                    await SaveAsync();
+                    continue;
+                }
+                LogLineUnavailable(OrderId, i, retaken.ToString());
+            }
+            await ReleaseLateHoldsAsync();
+            return false;
+        }
+        return true;
+    }
+
+    private async Task ReleaseLateHoldsAsync()
+    {
+        foreach (var (i, holdId) in State.LateHolds)
+            await SupporterAt(State.Lines[i]).Release(State.Lines[i].Code, holdId);
+    }
+
+    /// <summary>Sells every line's hold; confirming a confirmed hold is a no-op, so this repeats safely.</summary>
+    private async Task ConfirmLinesAsync()
+    {
+        for (var i = 0; i < State.Lines.Length; i++)
+        {
+            var line = State.Lines[i];
+            var holdId = State.LateHolds.GetValueOrDefault(i, line.HoldId);
+            var result = await SupporterAt(line).Confirm(line.Code, holdId);
+            if (result.Outcome != HoldOutcome.Done)
+            {
+                // Secured a moment ago; it can only fail here if the hold ran out in between or the event stopped
+                // selling. The event (and the order) is retried: the next attempt secures the line again.
+                throw new InvalidOperationException($"Line {i} of order {OrderId} could not be confirmed ({result.Outcome}).");
+            }
+        }
+    }
+
+    /// <summary>Mints every ticket (ids derived from the order, so again is the same), then confirms the order.</summary>
+    private async Task MintAsync()
+    {
+        var supporter = State.Request!.SupporterId;
+        var minted = new List<Task<TicketView>>();
+        for (var i = 0; i < State.Lines.Length; i++)
+        {
+            var line = State.Lines[i];
+            var issue = new TicketIssue(OrderId, i, line.ShowtimeId, line.Code, line.Name, line.IsTicket, supporter, line.VenueId);
+            for (var n = 0; n < line.Quantity; n++)
+                minted.Add(GrainFactory.GetGrain<ITicketGrain>(OrderIds.Ticket(OrderId, i, n)).Mint(issue));
+        }
+        var tickets = await Task.WhenAll(minted);
+        State.TicketIds = [.. tickets.Select(t => t.TicketId)];
+        Move(OrderStatus.Confirmed);
+        await SaveAsync();
+        await ForgetExpiryCheckAsync();
+    }
+
+    /// <summary>Gives the whole payment back; the provider's idempotency key makes a repeat the same refund.</summary>
+    private async Task RefundAutomaticallyAsync()
+    {
+        var payment = State.Payment;
+        if (payment is not null)
+            await _payments.RefundAsync(payment.IntentId, null, State.AutoRefundReason!, $"order-{OrderId:N}-auto-refund");
+        State.RefundedMinor = payment?.AmountMinor ?? 0;
+        Move(payment is null ? OrderStatus.Cancelled : OrderStatus.Refunded);
+        await SaveAsync();
+        await ForgetExpiryCheckAsync();
+    }
+
+    private IInventoryPoolGrain Pool(OrderLine line) => GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(line.ShowtimeId, line.Code));
+
+    private ISupporterShowtimeGrain SupporterAt(OrderLine line) =>
+        GrainFactory.GetGrain<ISupporterShowtimeGrain>(line.ShowtimeId, State.Request!.SupporterId.ToString());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId} was paid twice; refunded payment intent {IntentId}")]
+    private partial void LogDuplicatePayment(Guid orderId, string intentId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} was paid after line {Line}'s hold expired and its seats are gone ({Answer}); refunding")]
+    private partial void LogLineUnavailable(Guid orderId, int line, string answer);
+}

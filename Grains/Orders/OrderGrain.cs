@@ -1,0 +1,238 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Supporter.Grains.Catalogue;
+using Supporter.Grains.Infrastructure;
+using Supporter.Inventory;
+using Supporter.Orders;
+using Supporter.Showtimes;
+
+namespace Supporter.Grains.Orders;
+
+/// <summary>
+/// An order. Not reentrant: placing, paying and expiring take turns. Each step that reaches another grain or the
+/// payment provider stores what it is about to do first, so a crash between the steps is finished by the next call
+/// (a retried request, a redelivered webhook, or the expiry reminder) without doing anything twice: the provider gets
+/// idempotency keys derived from the order, tickets have ids derived from the order, holds have request ids.
+/// </summary>
+public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
+{
+    private const string ExpiryReminderName = "order-expiry";
+
+    private readonly IPersistentState<OrderState> _state;
+    private readonly IPaymentGateway _payments;
+    private readonly IOrderStore _store;
+    private readonly DomainClock _clock;
+    private readonly PaymentOptions _options;
+    private readonly ILogger<OrderGrain> _logger;
+    private readonly CatalogueSync _sync;
+
+    public OrderGrain(
+        [PersistentState("order", StorageNames.Domain)] IPersistentState<OrderState> state,
+        IPaymentGateway payments,
+        IOrderStore store,
+        DomainClock clock,
+        IOptions<PaymentOptions> options,
+        IOptions<CatalogueOptions> catalogue,
+        ILogger<OrderGrain> logger)
+    {
+        _state = state;
+        _payments = payments;
+        _store = store;
+        _clock = clock;
+        _options = options.Value;
+        _logger = logger;
+        _sync = new CatalogueSync(this, catalogue.Value.SyncRetryPeriod, logger);
+    }
+
+    private OrderState State => _state.State;
+    private Guid OrderId => this.GetPrimaryKey();
+
+    public async Task<OrderResult> Place(PlaceOrder command)
+    {
+        if (State.Request is { } earlier)
+        {
+            if (!earlier.SameAs(command))
+                return new OrderResult(OrderOutcome.KeyReused, null, "This idempotency key was used for a different order.");
+            // A retry: finish what the first attempt could not (the intent, or the copy) and answer the same order.
+            if (State.Status == OrderStatus.Pending && State.TotalMinor > 0 && !await TryCreateIntentAsync())
+                return new OrderResult(OrderOutcome.PaymentUnavailable, View(), "The payment provider could not be reached; retry the same request.");
+            await CopyAsync();
+            return new OrderResult(OrderOutcome.Placed, View());
+        }
+
+        var (lines, currency, problem) = await PriceAsync(command);
+        if (problem is not null)
+            return problem;
+
+        var now = _clock.UtcNow;
+        State.Request = command;
+        State.Status = OrderStatus.Pending;
+        State.Lines = [.. lines.Select(l => l.Line)];
+        State.Currency = currency;
+        State.TotalMinor = State.Lines.Sum(l => l.TotalMinor);
+        State.PayBy = lines.Min(l => l.PayBy);
+        State.CreatedAt = now;
+        await SaveAsync();
+        await EnsureExpiryCheckAsync();
+
+        if (State.TotalMinor == 0)
+        {
+            // Nothing to pay (free entry): the order is fulfilled at once, the way a paid one is once paid.
+            await FulfilAsync();
+        }
+        else if (!await TryCreateIntentAsync())
+        {
+            return new OrderResult(OrderOutcome.PaymentUnavailable, View(), "The payment provider could not be reached; retry the same request.");
+        }
+        return new OrderResult(OrderOutcome.Placed, View());
+    }
+
+    public Task<OrderView?> Get() => Task.FromResult(State.Request is null ? null : View());
+
+    /// <summary>Checks each line against the supporter's hold and the showtime's prices.</summary>
+    private async Task<(ImmutableArray<PricedLine> Lines, string? Currency, OrderResult? Problem)> PriceAsync(PlaceOrder command)
+    {
+        static OrderResult Invalid(string field, string detail) => new(OrderOutcome.Invalid, null, detail, field);
+        if (command.Lines.IsDefaultOrEmpty || command.Lines.Length > PlaceOrder.MaxLines)
+            return ([], null, Invalid("lines", $"An order has 1 to {PlaceOrder.MaxLines} lines."));
+        if (command.Lines.Select(l => l.HoldId).Distinct().Count() != command.Lines.Length)
+            return ([], null, Invalid("lines", "Each hold can be bought once per order."));
+
+        var definitions = new Dictionary<Guid, ShowtimeDefinition?>();
+        foreach (var showtimeId in command.Lines.Select(l => l.ShowtimeId).Distinct())
+            definitions[showtimeId] = await GrainFactory.GetGrain<IShowtimeGrain>(showtimeId).GetDefinition();
+
+        var now = _clock.UtcNow;
+        var priced = ImmutableArray.CreateBuilder<PricedLine>();
+        string? currency = null;
+        for (var i = 0; i < command.Lines.Length; i++)
+        {
+            var request = command.Lines[i];
+            if (definitions[request.ShowtimeId] is not { } showtime)
+                return ([], null, Invalid($"lines[{i}].showtimeId", $"There is no showtime {request.ShowtimeId}."));
+            var ticketType = showtime.TicketTypes.FirstOrDefault(t => t.Code == request.Code);
+            var addOn = (showtime.AddOns.IsDefault ? [] : showtime.AddOns).FirstOrDefault(a => a.Code == request.Code);
+            if (ticketType is null && addOn is null)
+                return ([], null, Invalid($"lines[{i}].code", $"Showtime {request.ShowtimeId} sells no '{request.Code}'."));
+            var hold = await GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(request.ShowtimeId, request.Code)).GetHold(request.HoldId);
+            if (hold is null || hold.SupporterId != command.SupporterId.ToString())
+                return ([], null, new OrderResult(OrderOutcome.HoldUnavailable, null, $"You have no hold {request.HoldId} on '{request.Code}'.", $"lines[{i}].holdId"));
+            if (hold.Status != HoldStatus.Held || hold.ExpiresAt <= now)
+            {
+                return ([], null, new OrderResult(OrderOutcome.HoldUnavailable, null,
+                    $"Hold {request.HoldId} is {(hold.Status == HoldStatus.Confirmed ? "already bought" : "no longer live")}; hold the tickets again.", $"lines[{i}].holdId"));
+            }
+            var price = ticketType?.PriceMinor ?? addOn!.PriceMinor;
+            var fee = ticketType?.FeeMinor ?? 0;
+            if (price + fee > 0)
+            {
+                if (currency is not null && showtime.Currency != currency)
+                    return ([], null, Invalid($"lines[{i}].showtimeId", "One order is paid in one currency; buy these tickets in a separate order."));
+                currency = showtime.Currency;
+            }
+            priced.Add(new PricedLine(
+                new OrderLine(request.ShowtimeId, request.Code, ticketType?.Name ?? addOn!.Name, ticketType is not null, hold.Quantity,
+                    price, fee, request.HoldId, showtime.VenueId),
+                hold.ExpiresAt));
+        }
+        return (priced.ToImmutable(), currency, null);
+    }
+
+    /// <summary>Creates (or, for a retry, finds again) the order's payment intent; false if the provider cannot be reached.</summary>
+    private async Task<bool> TryCreateIntentAsync()
+    {
+        CreatedIntent intent;
+        try
+        {
+            intent = await _payments.CreateIntentAsync(new IntentRequest(OrderId, State.Request!.SupporterId, State.TotalMinor, State.Currency!, $"order-{OrderId:N}-intent"));
+        }
+        catch (Exception exception) when (exception is Stripe.StripeException or HttpRequestException or TaskCanceledException)
+        {
+            LogIntentFailed(exception, OrderId);
+            return false;
+        }
+        // A payment reported before the intent was stored has moved the order on already.
+        if (State.Status != OrderStatus.Pending)
+            return true;
+        State.PaymentIntentId = intent.IntentId;
+        State.ClientSecret = intent.ClientSecret;
+        Move(OrderStatus.AwaitingPayment);
+        await SaveAsync();
+        return true;
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == CatalogueSync.ReminderName)
+        {
+            if (State.Request is null || State.CopiedVersion == State.Version)
+                await _sync.DisarmAsync();
+            else
+                await CopyAsync();
+            return;
+        }
+        if (reminderName != ExpiryReminderName)
+            return;
+        if (State.Status is OrderStatus.Pending or OrderStatus.AwaitingPayment && State.Payment is null)
+        {
+            if (_clock.UtcNow < State.PayBy)
+                return;
+            // Once cancelled the intent cannot be paid; if it was paid meanwhile, its webhook confirms the order.
+            if (State.PaymentIntentId is { } intentId && !await _payments.CancelIntentAsync(intentId, $"order-{OrderId:N}-cancel"))
+                return;
+            Move(OrderStatus.Expired);
+            await SaveAsync();
+        }
+        await ForgetExpiryCheckAsync();
+    }
+
+    private async Task ForgetExpiryCheckAsync()
+    {
+        if (await this.GetReminder(ExpiryReminderName) is { } reminder)
+            await this.UnregisterReminder(reminder);
+    }
+
+    private async Task EnsureExpiryCheckAsync()
+    {
+        var due = State.PayBy!.Value - _clock.UtcNow;
+        await this.RegisterOrUpdateReminder(ExpiryReminderName, due > _options.ExpiryCheckPeriod ? due : _options.ExpiryCheckPeriod, _options.ExpiryCheckPeriod);
+    }
+
+    private void Move(OrderStatus to)
+    {
+        if (!OrderStatuses.CanMove(State.Status, to))
+            throw new InvalidOperationException($"Order {OrderId} cannot go from {State.Status.Name()} to {to.Name()}.");
+        State.Status = to;
+    }
+
+    /// <summary>Stores the change, then copies it to the relational tables (the reminder retries a failed copy).</summary>
+    private async Task SaveAsync()
+    {
+        State.Version++;
+        State.UpdatedAt = _clock.UtcNow;
+        await _sync.ArmAsync();
+        await this.WriteOrReloadAsync(_state, "The order");
+        await CopyAsync();
+    }
+
+    private async Task CopyAsync()
+    {
+        if (State.CopiedVersion == State.Version)
+            return;
+        var view = View();
+        if (await _sync.TryCopyAsync(() => _store.UpsertOrderAsync(view, State.Payment)))
+        {
+            State.CopiedVersion = view.Version;
+            await this.WriteOrReloadAsync(_state, "The order");
+        }
+    }
+
+    private OrderView View() => new(OrderId, State.Request!.SupporterId, State.Status, State.Currency, State.TotalMinor, State.Lines,
+        State.PaymentIntentId, State.ClientSecret, State.PayBy, State.TicketIds, State.RefundedMinor, State.CreatedAt, State.UpdatedAt, State.Version);
+
+    private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the payment intent of order {OrderId}; a retry of the request tries again")]
+    private partial void LogIntentFailed(Exception exception, Guid orderId);
+}

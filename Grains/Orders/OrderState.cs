@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using Supporter.Orders;
+
+namespace Supporter.Grains.Orders;
+
+[GenerateSerializer, Alias("orders.order-state.v1")]
+public sealed class OrderState
+{
+    /// <summary>The request that placed the order; retries must match it.</summary>
+    [Id(0)] public PlaceOrder? Request { get; set; }
+    [Id(1)] public OrderStatus Status { get; set; }
+    [Id(2)] public string? Currency { get; set; }
+    [Id(3)] public long TotalMinor { get; set; }
+    [Id(4)] public ImmutableArray<OrderLine> Lines { get; set; } = [];
+    [Id(5)] public string? PaymentIntentId { get; set; }
+    [Id(6)] public string? ClientSecret { get; set; }
+    /// <summary>When the first of the order's holds expires: the order is payable until then.</summary>
+    [Id(7)] public DateTimeOffset? PayBy { get; set; }
+    [Id(8)] public ImmutableArray<Guid> TicketIds { get; set; } = [];
+    [Id(9)] public long RefundedMinor { get; set; }
+    [Id(10)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Incremented by every change; the relational copy keeps the newest.</summary>
+    [Id(12)] public long Version { get; set; }
+    [Id(13)] public long CopiedVersion { get; set; }
+    /// <summary>The payment the provider reported as succeeded. Stored before the order acts on it.</summary>
+    [Id(14)] public RecordedPayment? Payment { get; set; }
+    /// <summary>Holds taken again, by line, for a payment that came after the order's own holds expired.</summary>
+    [Id(15)] public Dictionary<int, Guid> LateHolds { get; set; } = [];
+    /// <summary>Why the payment is being given back automatically (seats gone, wrong amount), once decided.</summary>
+    [Id(16)] public string? AutoRefundReason { get; set; }
+    [Id(17)] public string? LastPaymentError { get; set; }
+}
