@@ -5,6 +5,10 @@
 #   deploy/run-local.sh               PostgreSQL-backed, one silo
 #   deploy/run-local.sh --silos 2     a second silo joins the same cluster (different ports)
 #   deploy/run-local.sh --in-memory   no PostgreSQL: one in-memory silo; NOTHING SURVIVES A RESTART
+#
+# Payments go to the Stripe emulator (deploy/StripeEmulator, port 12111), which signs and delivers webhooks to the
+# API: no internet needed. To use real Stripe (test mode) instead, set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
+# STRIPE_WEBHOOK_SECRET (and forward Stripe's webhooks to http://127.0.0.1:5080/webhooks/stripe, e.g. `stripe listen`).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
@@ -36,6 +40,21 @@ secret() { # file bytes
 jwt_key="$(secret "$repo/.local/jwt-signing-key" 48)"
 admin_email="admin@supporter.local"
 admin_password="$(secret "$repo/.local/admin-password" 18)"
+
+emulate_stripe=true
+if [[ -n "${STRIPE_SECRET_KEY:-}" ]]; then
+  emulate_stripe=false
+  : "${STRIPE_WEBHOOK_SECRET:?STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY}"
+  stripe_api="${STRIPE_API_BASE:-https://api.stripe.com}"
+  stripe_secret_key="$STRIPE_SECRET_KEY"
+  stripe_publishable_key="${STRIPE_PUBLISHABLE_KEY:-}"
+  webhook_secret="$STRIPE_WEBHOOK_SECRET"
+else
+  stripe_api="http://127.0.0.1:12111"
+  stripe_secret_key="sk_test_emulator"
+  stripe_publishable_key="pk_test_emulator"
+  webhook_secret="whsec_$(secret "$repo/.local/stripe-webhook-secret" 24 | tr -dc 'A-Za-z0-9')"
+fi
 
 common=()
 if $in_memory; then
@@ -79,16 +98,23 @@ wait_ready() { # name url
 
 bin() { echo "$repo/$1/bin/Release/net10.0/$2.dll"; }
 
+if $emulate_stripe; then
+  start stripe "$(bin deploy/StripeEmulator Supporter.StripeEmulator)" --contentRoot "$repo/deploy/StripeEmulator" --urls "$stripe_api" \
+    "--Emulator:SecretKey=$stripe_secret_key" "--Emulator:PublishableKey=$stripe_publishable_key" \
+    "--Emulator:WebhookSecret=$webhook_secret" --Emulator:WebhookUrl=http://127.0.0.1:5080/webhooks/stripe
+  wait_ready stripe "$stripe_api/health"
+fi
 for i in $(seq 1 "$silos"); do
   offset=$((i - 1))
   start "silo$i" "$(bin Silo Supporter.Silo)" --contentRoot "$repo/Silo" --urls "http://127.0.0.1:$((8081 + offset))" \
-    "--Mail:PickupDirectory=$repo/.local/mail" \
+    "--Mail:PickupDirectory=$repo/.local/mail" "--Stripe:SecretKey=$stripe_secret_key" "--Stripe:ApiBase=$stripe_api" \
     "--Cluster:SiloPort=$((11111 + offset))" "--Cluster:GatewayPort=$((30000 + offset))" "${common[@]}"
   wait_ready "silo$i" "http://127.0.0.1:$((8081 + offset))/health/ready"
 done
 start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127.0.0.1:5080 \
   --Jwt:ActiveKeyId=local-1 --Jwt:SigningKeys:0:KeyId=local-1 "--Jwt:SigningKeys:0:Secret=$jwt_key" \
-  "--BootstrapAdmin:Email=$admin_email" "--BootstrapAdmin:Password=$admin_password" "${common[@]}"
+  "--BootstrapAdmin:Email=$admin_email" "--BootstrapAdmin:Password=$admin_password" \
+  "--Stripe:WebhookSecret=$webhook_secret" "--Stripe:PublishableKey=$stripe_publishable_key" "${common[@]}"
 start hub "$(bin Scanner.Hub Supporter.ScannerHub)" --contentRoot "$repo/Scanner.Hub" --urls http://127.0.0.1:5090 "${common[@]}"
 wait_ready api http://127.0.0.1:5080/health/ready
 wait_ready hub http://127.0.0.1:5090/health/ready
@@ -103,8 +129,10 @@ cat >&2 <<TXT
   Silo health     http://127.0.0.1:8081/health/ready
   Admin           $admin_email / $admin_password   (kept in .local/admin-password)
   Mail            .local/mail/*.eml   (confirmation e-mails land here)
+  Payments        $($emulate_stripe && echo "Stripe emulator $stripe_api (test cards: pm_card_visa, pm_card_chargeDeclined…)" || echo "Stripe at $stripe_api")
   Demo accounts   fan@demo.supporter.local, venue@…, door@…, agent@…, artist@…   password: demo-password-2027
   Demo showtime   curl http://127.0.0.1:5080/api/showtimes/5e7f0a10-0000-4000-8000-000000000003/availability
+  Demo purchase   deploy/demo-purchase.sh   (hold, order, pay with a test card, tickets)
 
   Ctrl+C stops everything.
 TXT

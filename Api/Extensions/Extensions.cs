@@ -6,6 +6,8 @@ using Supporter.Api.Catalogue;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Api.Organisations;
+using Supporter.Api.Orders;
+using Supporter.Api.Payments;
 using Supporter.Api.Supporters;
 using Supporter.Api.Inventory;
 using Supporter.Api.Showtimes;
@@ -27,6 +29,8 @@ public static class Extensions
         builder.Services.AddSupporterDataProtection(builder.Configuration);
         builder.AddExternalLogins();
         builder.AddCatalogueReads();
+        builder.AddOrderReads();
+        builder.Services.AddOptions<StripeWebhookSettings>().BindConfiguration("Stripe").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BootstrapAdminSettings>().BindConfiguration("BootstrapAdmin").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<BootstrapAdmin>();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -68,6 +72,8 @@ public static class Extensions
         app.MapPublicEventsApi();
         app.MapShowtimesApi();
         app.MapHoldsApi();
+        app.MapOrdersApi();
+        app.MapStripeWebhookApi();
         return app;
     }
 }

@@ -20,7 +20,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
 
     private sealed record World(
         IReadOnlyDictionary<Caller, HttpClient> Clients, Guid Venue, Guid Showtime, Guid Hold, TestAccount Supporter, TestAccount OtherSupporter, Guid Event,
-        Guid EventShowtime, Guid Tour);
+        Guid EventShowtime, Guid Tour, Guid Order, Guid Ticket);
 
     /// <summary>Endpoints anyone may call; everything else must be in <see cref="Rows"/>.</summary>
     private static readonly HashSet<string> Public =
@@ -116,6 +116,16 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         new("DELETE", "/api/supporters/{supporterId}/entitlements/{key}", w => $"/api/supporters/{w.Supporter.UserId}/entitlements/artist:the-testers:patrons", _ => null,
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, NoContent)),
+        new("POST", "/supporter/orders", _ => "/supporter/orders", _ => new { lines = Array.Empty<object>() },
+            Expect(Unauthorized, BadRequest, BadRequest, Forbidden, Forbidden, Forbidden)),
+        new("GET", "/supporter/orders", _ => "/supporter/orders", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
+        // The venue's door staff may read an order bought at their venue; another venue hears it does not exist.
+        new("GET", "/supporter/orders/{orderId}", w => $"/supporter/orders/{w.Order}", _ => null, Expect(Unauthorized, Ok, NotFound, NotFound, Ok, Ok)),
+        new("GET", "/supporter/tickets", _ => "/supporter/tickets", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
+        new("GET", "/supporter/tickets/{ticketId}", w => $"/supporter/tickets/{w.Ticket}", _ => null, Expect(Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden)),
+        // Anyone can reach the webhook; only Stripe's signature gets past it.
+        new("POST", "/webhooks/stripe", _ => "/webhooks/stripe", _ => new { id = "evt_unsigned", type = "payment_intent.succeeded" },
+            Expect(BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest)),
         // Last: they end sessions (the access tokens stay valid until they expire).
         new("POST", "/auth/logout", _ => "/auth/logout", _ => null, Expect(Unauthorized, NoContent, NoContent, NoContent, NoContent, NoContent)),
         new("POST", "/auth/logout-all", _ => "/auth/logout-all", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
@@ -195,6 +205,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         var holdRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtime}/ticket-types/GA/holds") { Content = JsonContent.Create(new { quantity = 2 }) };
         holdRequest.Headers.Add("X-Request-Id", Guid.NewGuid().ToString());
         var hold = await (await supporter.Client!.SendAsync(holdRequest)).Content.ReadFromJsonAsync<JsonElement>();
+        // A free showtime: its order is confirmed (and its ticket minted) as soon as it is placed.
+        var bought = await Purchases.HoldAsync(supporter.Client!, showtime, "GA", 1);
+        var order = await Infrastructure.Catalogue.Ok(await Purchases.PlaceAsync(supporter.Client!, Guid.NewGuid().ToString(), Purchases.Line(showtime, "GA", bought)));
+        Assert.Equal("confirmed", order.GetProperty("status").GetString());
 
         var clients = new Dictionary<Caller, HttpClient>
         {
@@ -205,6 +219,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             [Caller.DoorStaff] = door.Client!,
             [Caller.Admin] = await api.AdminAsync(),
         };
-        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId, eventShowtime, tour);
+        return new World(clients, venue, showtime, hold.GetProperty("holdId").GetGuid(), supporter, otherSupporter, eventId, eventShowtime, tour,
+            order.Id(), order.GetProperty("ticketIds")[0].GetGuid());
     }
 }

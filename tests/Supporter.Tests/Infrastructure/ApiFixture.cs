@@ -23,12 +23,15 @@ public sealed class ApiFixture : IAsyncLifetime
     public WebApplicationFactory<Supporter.ScannerHub.Program> Hub { get; private set; } = null!;
     public FakeIdentityProvider IdentityProvider { get; private set; } = null!;
     public FakeSmtpServer Mail { get; private set; } = null!;
+    public StripeEmulatorServer Stripe { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         IdentityProvider = await FakeIdentityProvider.StartAsync();
         Mail = FakeSmtpServer.Start();
-        Cluster = await SupporterTestCluster.StartAsync(settings: [.. IdentityProvider.SiloSettings(), .. Mail.SiloSettings()]);
+        // Webhooks go to the API, which starts after the cluster; the emulator asks for its handler when it first sends.
+        Stripe = await StripeEmulatorServer.StartAsync(() => Api.Server.CreateHandler());
+        Cluster = await SupporterTestCluster.StartAsync(settings: [.. IdentityProvider.SiloSettings(), .. Mail.SiloSettings(), .. Stripe.SiloSettings()]);
         Api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(ConnectToCluster);
         Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectToCluster);
         // Start both hosts now, so the first test does not pay for it.
@@ -45,6 +48,8 @@ public sealed class ApiFixture : IAsyncLifetime
             host.UseSetting(key, value);
         foreach (var (key, value) in IdentityProvider.ApiSettings())
             host.UseSetting(key, value);
+        host.UseSetting("Stripe:WebhookSecret", StripeEmulatorHost.WebhookSecret);
+        host.UseSetting("Stripe:PublishableKey", StripeEmulatorHost.PublishableKey);
         host.UseSetting("BootstrapAdmin:Email", AdminEmail);
         host.UseSetting("BootstrapAdmin:Password", AdminPassword);
         // Tests sign in from one address hundreds of times; the limit itself is tested with its own host.
@@ -125,6 +130,7 @@ public sealed class ApiFixture : IAsyncLifetime
         await Cluster.DisposeAsync();
         await IdentityProvider.DisposeAsync();
         await Mail.DisposeAsync();
+        await Stripe.DisposeAsync();
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Stripe;
 
 namespace Supporter.Tests.Infrastructure;
@@ -109,4 +111,71 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
         ApiBase = Server.BaseAddress.ToString().TrimEnd('/'),
         HttpClient = new SystemNetHttpClient(CreateClient(), maxNetworkRetries: 0, enableTelemetry: false),
     });
+}
+
+/// <summary>
+/// The Stripe emulator on 127.0.0.1 (the silos call it over TCP, like Stripe), delivering its webhooks to the API
+/// through the handler it is given (the in-memory API's: the request is the real signed one).
+/// </summary>
+public sealed class StripeEmulatorServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private StripeEmulatorServer(WebApplication app, Uri baseAddress)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static async Task<StripeEmulatorServer> StartAsync(Func<HttpMessageHandler> webhookHandler)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Emulator:SecretKey"] = StripeEmulatorHost.SecretKey,
+            ["Emulator:PublishableKey"] = StripeEmulatorHost.PublishableKey,
+            ["Emulator:WebhookSecret"] = StripeEmulatorHost.WebhookSecret,
+            ["Emulator:WebhookUrl"] = "http://api.test/webhooks/stripe",
+            ["Emulator:FirstRetryDelay"] = "00:00:00.100",
+        });
+        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+        Supporter.StripeEmulator.StripeEmulatorApi.AddStripeEmulator(builder);
+        builder.Services.AddHttpClient(Supporter.StripeEmulator.WebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(webhookHandler);
+        var app = builder.Build();
+        Supporter.StripeEmulator.StripeEmulatorApi.MapStripeEmulator(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return new StripeEmulatorServer(app, new Uri(address));
+    }
+
+    /// <summary>Settings that point silos at this emulator.</summary>
+    public IEnumerable<(string Key, string Value)> SiloSettings() =>
+    [
+        ("Stripe:SecretKey", StripeEmulatorHost.SecretKey),
+        ("Stripe:ApiBase", BaseAddress.ToString().TrimEnd('/')),
+    ];
+
+    /// <summary>A Stripe.net client as a browser's Stripe.js would be (it confirms intents) or as a server is.</summary>
+    public StripeClient Stripe(string apiKey = StripeEmulatorHost.SecretKey) => new(new StripeClientOptions
+    {
+        ApiKey = apiKey,
+        ApiBase = BaseAddress.ToString().TrimEnd('/'),
+        HttpClient = new SystemNetHttpClient(new HttpClient(), maxNetworkRetries: 0, enableTelemetry: false),
+    });
+
+    /// <summary>Sets the emulator's fault switches (see the emulator's <c>Faults</c>); an empty object turns them off.</summary>
+    public async Task SetFaultsAsync(object faults)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        (await http.PutAsJsonAsync("/_emulator/faults", faults)).EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
 }

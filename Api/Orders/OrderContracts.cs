@@ -1,0 +1,50 @@
+using Supporter.Orders;
+
+namespace Supporter.Api.Orders;
+
+public sealed record PlaceOrderRequest(IReadOnlyList<OrderLineBody>? Lines);
+
+/// <summary>One of your holds to buy: the showtime, the ticket type or add-on code, and the hold id.</summary>
+public sealed record OrderLineBody(Guid ShowtimeId, string? Code, Guid HoldId);
+
+public sealed record OrderResponse(
+    Guid Id, string Status, string? Currency, long TotalMinor, IReadOnlyList<OrderLineResponse> Lines,
+    PaymentResponse? Payment, DateTimeOffset? PayBy, IReadOnlyList<Guid> TicketIds, long RefundedMinor,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The order as shown to its reader: only the buyer, while it can still pay, gets the client secret.</summary>
+    public static OrderResponse From(OrderView order, bool forBuyer, string? publishableKey) => new(
+        order.OrderId, order.Status.Name(), order.Currency, order.TotalMinor,
+        [.. order.Lines.Select(OrderLineResponse.From)],
+        order.PaymentIntentId is { } intentId
+            ? new PaymentResponse("stripe", intentId, forBuyer && order.Status is OrderStatus.AwaitingPayment or OrderStatus.Expired ? order.ClientSecret : null, publishableKey)
+            : null,
+        order.PayBy, order.TicketIds, order.RefundedMinor, order.CreatedAt, order.UpdatedAt);
+}
+
+public sealed record OrderLineResponse(
+    Guid ShowtimeId, string Code, string Name, string Kind, int Quantity, long UnitPriceMinor, long UnitFeeMinor, long TotalMinor, Guid HoldId)
+{
+    public static OrderLineResponse From(OrderLine line) => new(
+        line.ShowtimeId, line.Code, line.Name, line.IsTicket ? "ticket" : "add_on", line.Quantity,
+        line.UnitPriceMinor, line.UnitFeeMinor, line.TotalMinor, line.HoldId);
+}
+
+/// <summary>What a client needs to take the payment with Stripe.js (card, Apple Pay, Google Pay through one intent).</summary>
+public sealed record PaymentResponse(string Provider, string IntentId, string? ClientSecret, string? PublishableKey);
+
+public sealed record OrderSummary(Guid Id, string Status, string? Currency, long TotalMinor, long RefundedMinor, int Lines, DateTimeOffset CreatedAt);
+
+public sealed record OrderPage(IReadOnlyList<OrderSummary> Items, string? NextCursor, int Limit);
+
+public sealed record TicketResponse(
+    Guid Id, Guid OrderId, Guid ShowtimeId, string Code, string Name, string Kind, string Status, DateTimeOffset IssuedAt)
+{
+    public static TicketResponse From(TicketView ticket) => new(
+        ticket.TicketId, ticket.Issue.OrderId, ticket.Issue.ShowtimeId, ticket.Issue.Code, ticket.Issue.Name,
+        ticket.Issue.IsTicket ? "ticket" : "add_on", ticket.Status.Name(), ticket.IssuedAt);
+}
+
+public sealed record TicketSummary(Guid Id, Guid OrderId, Guid ShowtimeId, string Code, string Kind, string Status, DateTimeOffset IssuedAt);
+
+public sealed record TicketPage(IReadOnlyList<TicketSummary> Items, string? NextCursor, int Limit);
