@@ -50,6 +50,9 @@ public static class StripeEmulatorApi
         });
         control.MapGet("/events", (StripeStore store) => Results.Json(new JsonArray([.. store.Events()])));
         control.MapGet("/deliveries", (WebhookSender webhooks) => webhooks.Deliveries);
+        // Waits (up to 30 s) until the event has had that many delivery attempts, then lists them.
+        control.MapGet("/deliveries/{eventId}", (string eventId, int? atLeast, WebhookSender webhooks, HttpContext http) =>
+            webhooks.AttemptsAsync(eventId, atLeast ?? 1, TimeSpan.FromSeconds(30), http.RequestAborted));
         app.MapGet("/health", () => Results.Ok("ok"));
         return app;
     }

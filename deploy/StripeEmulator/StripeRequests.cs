@@ -16,7 +16,7 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
     public async Task<IResult> HandleAsync(HttpContext http, Func<Form, StripeReply> handle, bool publishableAllowed = false)
     {
         var form = new Form(http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null, http.Request.Query);
-        var key = http.Request.Headers.Authorization.ToString() is var header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header[7..] : null;
+        var key = ApiKey(http.Request.Headers.Authorization.ToString());
         var settings = options.Value;
         var secret = key == settings.SecretKey;
         if (!secret && !(publishableAllowed && key == settings.PublishableKey))
@@ -50,6 +50,25 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
             if (reply.Status < 500)
                 _answered[idempotencyKey] = (fingerprint, reply);
             return reply.ToResult();
+        }
+    }
+
+    /// <summary>The key from <c>Bearer sk_…</c> or, as curl's <c>-u sk_…:</c> sends it, HTTP Basic with the key as user name.</summary>
+    private static string? ApiKey(string header)
+    {
+        if (header.StartsWith("Bearer ", StringComparison.Ordinal))
+            return header[7..];
+        if (!header.StartsWith("Basic ", StringComparison.Ordinal))
+            return null;
+        try
+        {
+            var credentials = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..]));
+            var colon = credentials.IndexOf(':');
+            return colon < 0 ? credentials : credentials[..colon];
+        }
+        catch (FormatException)
+        {
+            return null;
         }
     }
 }

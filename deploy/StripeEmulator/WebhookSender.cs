@@ -23,8 +23,32 @@ public sealed partial class WebhookSender(
     private readonly ConcurrentQueue<Delivery> _deliveries = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
 
+    /// <summary>Completed (and replaced) whenever an attempt is recorded, so readers can wait for one.</summary>
+    private TaskCompletionSource _recorded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Every delivery attempt so far, oldest first.</summary>
     public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];
+
+    /// <summary>The attempts at delivering <paramref name="eventId"/> once there are at least <paramref name="count"/> (or when time is up).</summary>
+    public async Task<IReadOnlyList<Delivery>> AttemptsAsync(string eventId, int count, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(wait);
+        while (true)
+        {
+            var recorded = Volatile.Read(ref _recorded).Task;
+            var attempts = _deliveries.Where(d => d.EventId == eventId).ToList();
+            if (attempts.Count >= count || timeout.IsCancellationRequested)
+                return attempts;
+            try
+            {
+                await recorded.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
 
     private static readonly TimeSpan PausedCheck = TimeSpan.FromMilliseconds(50);
 
@@ -114,6 +138,7 @@ public sealed partial class WebhookSender(
             }
             var failedOnPurpose = failOnPurpose && status is >= 200 and < 300;
             _deliveries.Enqueue(new Delivery(eventId, attempt, status, failedOnPurpose, time.GetUtcNow()));
+            Interlocked.Exchange(ref _recorded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             firstAttempt.TrySetResult();
             if (status is >= 200 and < 300 && !failedOnPurpose)
                 return;
