@@ -19,7 +19,9 @@ token=$(curl -fsS -X POST "$api/auth/login" -H 'Content-Type: application/json' 
   -d '{"email":"fan@demo.supporter.local","password":"demo-password-2027"}' | jq -r .accessToken)
 auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
 
-hold=$(curl -fsS -X POST "$api/api/showtimes/$showtime/ticket-types/GA/holds" "${auth[@]}" -H "X-Request-Id: $run-hold" -d '{"quantity":2}' | jq -r .holdId)
+held=$(curl -sS -X POST "$api/api/showtimes/$showtime/ticket-types/GA/holds" "${auth[@]}" -H "X-Request-Id: $run-hold" -d '{"quantity":2}')
+hold=$(jq -r '.holdId // empty' <<<"$held")
+[[ -n "$hold" ]] || fail "no hold: $(jq -r '.detail // .' <<<"$held")   (the demo showtime allows 6 tickets per supporter)"
 log "held 2 GA tickets (hold $hold)"
 
 order=$(curl -fsS -X POST "$api/supporter/orders" "${auth[@]}" -H "Idempotency-Key: $run-order" \
