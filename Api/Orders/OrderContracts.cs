@@ -10,7 +10,7 @@ public sealed record OrderLineBody(Guid ShowtimeId, string? Code, Guid HoldId);
 public sealed record OrderResponse(
     Guid Id, string Status, string? Currency, long TotalMinor, IReadOnlyList<OrderLineResponse> Lines,
     PaymentResponse? Payment, DateTimeOffset? PayBy, IReadOnlyList<Guid> TicketIds, long RefundedMinor,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? LastPaymentError)
 {
     /// <summary>The order as shown to its reader: only the buyer, while it can still pay, gets the client secret.</summary>
     public static OrderResponse From(OrderView order, bool forBuyer, string? publishableKey) => new(
@@ -19,7 +19,7 @@ public sealed record OrderResponse(
         order.PaymentIntentId is { } intentId
             ? new PaymentResponse("stripe", intentId, forBuyer && order.Status is OrderStatus.AwaitingPayment or OrderStatus.Expired ? order.ClientSecret : null, publishableKey)
             : null,
-        order.PayBy, order.TicketIds, order.RefundedMinor, order.CreatedAt, order.UpdatedAt);
+        order.PayBy, order.TicketIds, order.RefundedMinor, order.CreatedAt, order.UpdatedAt, order.LastPaymentError);
 }
 
 public sealed record OrderLineResponse(

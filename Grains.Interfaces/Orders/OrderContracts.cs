@@ -101,6 +101,9 @@ public sealed record OrderView(
     [property: Id(12)] DateTimeOffset UpdatedAt,
     [property: Id(13)] long Version)
 {
+    /// <summary>Why the last attempt to pay failed, while the order can still be paid.</summary>
+    [Id(14)] public string? LastPaymentError { get; init; }
+
     public IEnumerable<Guid> VenueIds => Lines.Where(l => l.VenueId is not null).Select(l => l.VenueId!.Value).Distinct();
 }
 

@@ -17,7 +17,7 @@ public sealed partial class OrderGrain
             // The supporter may try again (another card) until the holds expire; only a live order notes it.
             if (State.Status is OrderStatus.Pending or OrderStatus.AwaitingPayment && State.Payment is null)
             {
-                State.LastPaymentError = $"The payment failed ({notice.EventId}).";
+                State.LastPaymentError = "The payment was declined; try another card or payment method.";
                 await SaveAsync();
             }
             return View();

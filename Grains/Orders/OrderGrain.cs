@@ -229,7 +229,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     }
 
     private OrderView View() => new(OrderId, State.Request!.SupporterId, State.Status, State.Currency, State.TotalMinor, State.Lines,
-        State.PaymentIntentId, State.ClientSecret, State.PayBy, State.TicketIds, State.RefundedMinor, State.CreatedAt, State.UpdatedAt, State.Version);
+        State.PaymentIntentId, State.ClientSecret, State.PayBy, State.TicketIds, State.RefundedMinor, State.CreatedAt, State.UpdatedAt, State.Version)
+    {
+        LastPaymentError = State.Payment is null ? State.LastPaymentError : null,
+    };
 
     private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);
 

@@ -67,6 +67,29 @@ public sealed class OrderFlowTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_declined_payment_leaves_the_order_payable_and_another_card_pays_it()
+    {
+        var showtime = await Purchases.OnSaleShowtimeAsync(api);
+        var supporter = await api.RegisterAsync();
+        var order = await Purchases.OrderAsync(supporter.Client!, Purchases.Line(showtime, "GA", await Purchases.HoldAsync(supporter.Client!, showtime, "GA", 2)));
+
+        var declined = OrderProbe.WhenOrder(order.Id(), o => o.LastPaymentError is not null);
+        var refusal = await Assert.ThrowsAsync<Stripe.StripeException>(() => Purchases.PayAsync(api.Stripe, order.IntentId(), "pm_card_chargeDeclined"));
+        Assert.Equal("card_declined", refusal.StripeError.Code);
+        await declined.Within();
+        var payable = await Purchases.GetOrderAsync(supporter.Client!, order.Id());
+        Assert.Equal("awaiting_payment", payable.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(payable.GetProperty("lastPaymentError").GetString()));
+        Assert.False(string.IsNullOrEmpty(payable.GetProperty("payment").GetProperty("clientSecret").GetString()));
+
+        var confirmed = OrderProbe.WhenStatus(order.Id(), OrderStatus.Confirmed);
+        await Purchases.PayAsync(api.Stripe, order.IntentId(), "pm_card_googlepay");
+        Assert.Equal(2, (await confirmed.Within()).TicketIds.Length);
+        var paid = await Purchases.GetOrderAsync(supporter.Client!, order.Id());
+        Assert.Equal(JsonValueKind.Null, paid.GetProperty("lastPaymentError").ValueKind);
+    }
+
+    [Fact]
     public async Task The_same_webhook_ten_times_at_once_mints_one_set_of_tickets()
     {
         var showtime = await Purchases.OnSaleShowtimeAsync(api);
