@@ -20,11 +20,12 @@ public interface IOrderStore
 
     Task MarkEventProcessedAsync(string eventId, CancellationToken cancellationToken = default);
 
-    /// <summary>Records a failed attempt; the sweeper tries again after <paramref name="retryAfter"/>.</summary>
-    Task MarkEventFailedAsync(string eventId, string error, TimeSpan retryAfter, CancellationToken cancellationToken = default);
-
-    /// <summary>How many attempts the event has had.</summary>
-    Task<int> EventAttemptsAsync(string eventId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Records a failed attempt, scheduling the next one <paramref name="firstDelay"/> later, doubled for every attempt
+    /// before, up to <paramref name="longestDelay"/>; answers the attempts so far and the wait.
+    /// </summary>
+    Task<(int Attempts, TimeSpan RetryAfter)> MarkEventFailedAsync(string eventId, string error, TimeSpan firstDelay, TimeSpan longestDelay,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Events not acted on yet that are due for an attempt, and older than <paramref name="grace"/>.</summary>
     Task<IReadOnlyList<string>> DueEventsAsync(TimeSpan grace, int limit, CancellationToken cancellationToken = default);

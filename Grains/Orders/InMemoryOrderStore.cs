@@ -35,18 +35,16 @@ public sealed class InMemoryOrderStore : IOrderStore
         return Task.CompletedTask;
     }
 
-    public Task MarkEventFailedAsync(string eventId, string error, TimeSpan retryAfter, CancellationToken cancellationToken = default)
+    public Task<(int Attempts, TimeSpan RetryAfter)> MarkEventFailedAsync(string eventId, string error, TimeSpan firstDelay, TimeSpan longestDelay,
+        CancellationToken cancellationToken = default)
     {
-        if (_events.TryGetValue(eventId, out var entry))
-        {
-            entry.Attempts++;
-            entry.NextAttemptAt = DateTimeOffset.UtcNow + retryAfter;
-        }
-        return Task.CompletedTask;
+        if (!_events.TryGetValue(eventId, out var entry) || entry.Processed)
+            return Task.FromResult((0, TimeSpan.Zero));
+        var delay = TimeSpan.FromTicks(Math.Min(longestDelay.Ticks, firstDelay.Ticks * (1L << Math.Min(entry.Attempts, 20))));
+        entry.Attempts++;
+        entry.NextAttemptAt = DateTimeOffset.UtcNow + delay;
+        return Task.FromResult((entry.Attempts, delay));
     }
-
-    public Task<int> EventAttemptsAsync(string eventId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_events.TryGetValue(eventId, out var entry) ? entry.Attempts : 0);
 
     public Task<IReadOnlyList<string>> DueEventsAsync(TimeSpan grace, int limit, CancellationToken cancellationToken = default)
     {

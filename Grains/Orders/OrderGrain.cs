@@ -221,11 +221,9 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         if (State.CopiedVersion == State.Version)
             return;
         var view = View();
+        // Not stored on its own: the next change stores it, and a copy repeated after a restart changes no row.
         if (await _sync.TryCopyAsync(() => _store.UpsertOrderAsync(view, State.Payment)))
-        {
             State.CopiedVersion = view.Version;
-            await this.WriteOrReloadAsync(_state, "The order");
-        }
     }
 
     private OrderView View() => new(OrderId, State.Request!.SupporterId, State.Status, State.Currency, State.TotalMinor, State.Lines,

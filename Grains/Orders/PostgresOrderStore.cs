@@ -158,28 +158,24 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, IOptions<Clu
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task MarkEventFailedAsync(string eventId, string error, TimeSpan retryAfter, CancellationToken cancellationToken = default)
+    public async Task<(int Attempts, TimeSpan RetryAfter)> MarkEventFailedAsync(string eventId, string error, TimeSpan firstDelay, TimeSpan longestDelay,
+        CancellationToken cancellationToken = default)
     {
         await using var command = dataSource.CreateCommand(
             """
             UPDATE stripe_webhook_events
-            SET attempts = attempts + 1, last_error = left(@error, 2000), next_attempt_at = now() + @retry_after
+            SET attempts = attempts + 1, last_error = left(@error, 2000),
+                next_attempt_at = now() + least(@first_delay * power(2, least(attempts, 20)), @longest_delay)
             WHERE service_id = @service_id AND event_id = @event_id AND processed_at IS NULL
+            RETURNING attempts, next_attempt_at - now()
             """);
         command.Parameters.AddWithValue("service_id", ServiceId);
         command.Parameters.AddWithValue("event_id", eventId);
         command.Parameters.AddWithValue("error", error);
-        command.Parameters.AddWithValue("retry_after", retryAfter);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<int> EventAttemptsAsync(string eventId, CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand(
-            "SELECT attempts FROM stripe_webhook_events WHERE service_id = @service_id AND event_id = @event_id");
-        command.Parameters.AddWithValue("service_id", ServiceId);
-        command.Parameters.AddWithValue("event_id", eventId);
-        return await command.ExecuteScalarAsync(cancellationToken) is int attempts ? attempts : 0;
+        command.Parameters.AddWithValue("first_delay", firstDelay);
+        command.Parameters.AddWithValue("longest_delay", longestDelay);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetInt32(0), reader.GetTimeSpan(1)) : (0, TimeSpan.Zero);
     }
 
     public async Task<IReadOnlyList<string>> DueEventsAsync(TimeSpan grace, int limit, CancellationToken cancellationToken = default)

@@ -57,10 +57,8 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
         }
         catch (Exception exception)
         {
-            var attempts = await store.EventAttemptsAsync(EventId);
-            var delay = TimeSpan.FromTicks(Math.Min(LongestRetryDelay.Ticks, options.Value.FirstRetryDelay.Ticks * (1L << Math.Min(attempts, 20))));
-            LogActFailed(exception, EventId, stored.Notice.Type, attempts + 1, delay);
-            await store.MarkEventFailedAsync(EventId, exception.Message, delay);
+            var (attempts, delay) = await store.MarkEventFailedAsync(EventId, exception.Message, options.Value.FirstRetryDelay, LongestRetryDelay);
+            LogActFailed(exception, EventId, stored.Notice.Type, attempts, delay);
             return;
         }
         await store.MarkEventProcessedAsync(EventId);

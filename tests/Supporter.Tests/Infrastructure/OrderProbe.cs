@@ -77,13 +77,13 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
         ProcessedSignal(eventId).TrySetResult();
     }
 
-    public async Task MarkEventFailedAsync(string eventId, string error, TimeSpan retryAfter, CancellationToken cancellationToken = default)
+    public async Task<(int Attempts, TimeSpan RetryAfter)> MarkEventFailedAsync(string eventId, string error, TimeSpan firstDelay, TimeSpan longestDelay,
+        CancellationToken cancellationToken = default)
     {
-        await real.MarkEventFailedAsync(eventId, error, retryAfter, cancellationToken);
+        var marked = await real.MarkEventFailedAsync(eventId, error, firstDelay, longestDelay, cancellationToken);
         Signal(Failed, eventId).TrySetResult();
+        return marked;
     }
-
-    public Task<int> EventAttemptsAsync(string eventId, CancellationToken cancellationToken = default) => real.EventAttemptsAsync(eventId, cancellationToken);
 
     public Task<IReadOnlyList<string>> DueEventsAsync(TimeSpan grace, int limit, CancellationToken cancellationToken = default) =>
         real.DueEventsAsync(grace, limit, cancellationToken);
