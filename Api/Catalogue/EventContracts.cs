@@ -37,7 +37,7 @@ public sealed record ShowtimeSummaryResponse(Guid Id, DateTimeOffset? DoorsAt, D
 public sealed partial record ShowtimeRequest(
     string? Title, string? DoorsAt, string? StartsAt, string? EndsAt, int Capacity, string? Currency, int? HoldSeconds,
     int? PerSupporterCap, IReadOnlyList<TicketTypeBody>? TicketTypes, IReadOnlyList<AddOnBody>? AddOns,
-    IReadOnlyList<TierMoveBody>? Moves = null)
+    IReadOnlyList<TierMoveBody>? Moves = null, TicketPolicyBody? Policy = null)
 {
     public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(10);
     private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
@@ -76,6 +76,7 @@ public sealed partial record ShowtimeRequest(
             HoldSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : DefaultHold, PerSupporterCap)
         {
             Moves = moves.ToImmutable(),
+            Policy = Policy?.ToPolicy(),
         };
     }
 
@@ -158,7 +159,8 @@ public sealed record ShowtimeDetailsResponse(
     DateTimeOffset? DoorsAt, DateTimeOffset StartsAt, DateTimeOffset? EndsAt,
     string? LocalDoorsAt, string LocalStartsAt, string? LocalEndsAt,
     int Capacity, string? Currency, int HoldSeconds, int? PerSupporterCap,
-    IReadOnlyList<TicketTypeResponse> TicketTypes, IReadOnlyList<AddOnBody> AddOns, IReadOnlyList<TierMoveResponse> Moves)
+    IReadOnlyList<TicketTypeResponse> TicketTypes, IReadOnlyList<AddOnBody> AddOns, IReadOnlyList<TierMoveResponse> Moves,
+    TicketPolicyBody Policy)
 {
     public static ShowtimeDetailsResponse From(Guid id, ShowtimeDefinition d, IReadOnlyDictionary<string, int>? completedMoves = null)
     {
@@ -170,8 +172,34 @@ public sealed record ShowtimeDetailsResponse(
             [.. d.TicketTypes.Select(TicketTypeResponse.From)],
             [.. (d.AddOns.IsDefault ? [] : d.AddOns).Select(a => new AddOnBody(a.Code, a.Name, a.PriceMinor, a.Allocation, a.MaxPerOrder))],
             [.. d.ScheduledMoves.Select(m => new TierMoveResponse(m.Id, m.From, m.To, m.At, m.Quantity,
-                completedMoves?.TryGetValue(m.Id, out var moved) == true ? moved : null))]);
+                completedMoves?.TryGetValue(m.Id, out var moved) == true ? moved : null))],
+            TicketPolicyBody.From(d.EffectivePolicy));
     }
+}
+
+/// <summary>
+/// What supporters may do with bought tickets. Left out, a showtime gets <see cref="TicketPolicy.Default"/>; a field
+/// left out of the body takes the default's value.
+/// </summary>
+public sealed record TicketPolicyBody(
+    bool? SupporterRefunds, int? RefundsCloseHoursBefore, bool? RestockRefunded, bool? Transfers, int? TransfersCloseHoursBefore)
+{
+    public TicketPolicy ToPolicy()
+    {
+        var d = TicketPolicy.Default;
+        return new TicketPolicy(
+            SupporterRefunds ?? d.SupporterRefunds,
+            RefundsCloseHoursBefore is { } refunds ? Hours(refunds) : d.RefundsCloseBefore,
+            RestockRefunded ?? d.RestockRefunded,
+            Transfers ?? d.Transfers,
+            TransfersCloseHoursBefore is { } transfers ? Hours(transfers) : d.TransfersCloseBefore);
+    }
+
+    // Clamped so an absurd number is refused by validation rather than overflowing.
+    private static TimeSpan Hours(int hours) => TimeSpan.FromHours(Math.Clamp(hours, -1, 100_000));
+
+    public static TicketPolicyBody From(TicketPolicy p) => new(
+        p.SupporterRefunds, (int)p.RefundsCloseBefore.TotalHours, p.RestockRefunded, p.Transfers, (int)p.TransfersCloseBefore.TotalHours);
 }
 
 /// <summary>A tier move; <see cref="Moved"/> is how many tickets it moved once it ran (null: not yet, or not known here).</summary>

@@ -21,6 +21,7 @@ public sealed record ShowtimePlan(
     [property: Id(9)] int? PerSupporterCap)
 {
     [Id(10)] public ImmutableArray<TierMove> Moves { get; init; } = [];
+    [Id(11)] public TicketPolicy? Policy { get; init; }
 }
 
 /// <summary>Outcome of changing a showtime through its event.</summary>

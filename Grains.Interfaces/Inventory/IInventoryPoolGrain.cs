@@ -47,4 +47,10 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
 
     /// <summary>Second half of a tier move: adds <paramref name="quantity"/> tickets to the allocation, once per move id.</summary>
     Task AddAllocation(string moveId, int quantity);
+
+    /// <summary>
+    /// Puts sold tickets back on sale (they were refunded): at most <paramref name="quantity"/>, never more than are
+    /// sold. Once per return id; answers how many went back.
+    /// </summary>
+    Task<int> ReturnSold(string returnId, int quantity);
 }

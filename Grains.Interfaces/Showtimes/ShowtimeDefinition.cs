@@ -27,6 +27,10 @@ public sealed record ShowtimeDefinition(
     [Id(12)] public ImmutableArray<AddOnDefinition> AddOns { get; init; } = [];
     /// <summary>Scheduled moves of unsold tickets between ticket types (presale leftovers into GA at on-sale…).</summary>
     [Id(13)] public ImmutableArray<TierMove> Moves { get; init; } = [];
+    /// <summary>Refunds, transfers and restocking for this showtime's tickets; null means <see cref="TicketPolicy.Default"/>.</summary>
+    [Id(14)] public TicketPolicy? Policy { get; init; }
+
+    public TicketPolicy EffectivePolicy => Policy ?? TicketPolicy.Default;
 
     public ImmutableArray<TierMove> ScheduledMoves => Moves.IsDefault ? [] : Moves;
 
@@ -52,7 +56,7 @@ public sealed record ShowtimeDefinition(
         Title == other.Title && StartsAt == other.StartsAt && Capacity == other.Capacity
         && HoldDuration == other.HoldDuration && EventId == other.EventId && VenueId == other.VenueId
         && DoorsAt == other.DoorsAt && EndsAt == other.EndsAt && TimeZone == other.TimeZone && Currency == other.Currency
-        && PerSupporterCap == other.PerSupporterCap
+        && PerSupporterCap == other.PerSupporterCap && EffectivePolicy == other.EffectivePolicy
         && TicketTypes.SequenceEqual(other.TicketTypes)
         && (AddOns.IsDefault ? [] : AddOns).SequenceEqual(other.AddOns.IsDefault ? [] : other.AddOns)
         && ScheduledMoves.SequenceEqual(other.ScheduledMoves);
@@ -77,6 +81,8 @@ public sealed record ShowtimeDefinition(
             errors["currency"] = [$"'{Currency}' is not a currency tickets are sold in. Known: {string.Join(", ", Currencies.All)}."];
         if (PerSupporterCap is < 1 or > Limits.MaxPerSupporterCap)
             errors["perSupporterCap"] = [$"The cap per supporter must be between 1 and {Limits.MaxPerSupporterCap}."];
+        foreach (var (field, message) in EffectivePolicy.Validate())
+            errors[field] = [message];
         if (TicketTypes.IsDefaultOrEmpty)
         {
             errors["ticketTypes"] = ["At least one ticket type is required."];

@@ -40,6 +40,7 @@ public sealed partial class EventGrain
             PerSupporterCap = plan.PerSupporterCap,
             AddOns = plan.AddOns.IsDefault ? [] : plan.AddOns,
             Moves = plan.Moves.IsDefault ? [] : plan.Moves,
+            Policy = plan.Policy,
         };
         var result = await GrainFactory.GetGrain<IShowtimeGrain>(showtimeId).Define(definition);
         if (result.Outcome is CatalogueOutcome.Created or CatalogueOutcome.Updated or CatalogueOutcome.Unchanged)

@@ -2,7 +2,7 @@ using Supporter.Inventory;
 
 namespace Supporter.Grains.Inventory;
 
-// Tier moves: unsold tickets leave one pool and join another. The showtime runs both halves; each half is stored
+// Tier moves: unsold tickets leave one pool and join another. Returns: refunded tickets go back on sale. The showtime runs both halves; each half is stored
 // with its move id, so rerunning a move after a crash changes nothing that already happened.
 public sealed partial class InventoryPoolGrain
 {
@@ -36,5 +36,19 @@ public sealed partial class InventoryPoolGrain
         }
         State = State.Move(moveId, quantity);
         await _commit.Commit();
+    }
+
+    public async Task<int> ReturnSold(string returnId, int quantity)
+    {
+        _commit.ThrowIfBroken();
+        ArgumentOutOfRangeException.ThrowIfNegative(quantity);
+        if (State.Returns.TryGetValue(returnId, out var earlier))
+        {
+            await _commit.WhenDurable();
+            return earlier;
+        }
+        State = State.Return(returnId, quantity);
+        await _commit.Commit();
+        return State.Returns[returnId];
     }
 }

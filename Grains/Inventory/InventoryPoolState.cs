@@ -20,6 +20,8 @@ public sealed record InventoryPoolState
     [Id(4)] public long Revision { get; init; }
     /// <summary>Tier moves applied to the allocation: move id → tickets added (negative: taken away).</summary>
     [Id(5)] public ImmutableDictionary<string, int> Moves { get; init; } = ImmutableDictionary<string, int>.Empty;
+    /// <summary>Sold tickets put back on sale (refunds): return id → tickets returned.</summary>
+    [Id(6)] public ImmutableDictionary<string, int> Returns { get; init; } = ImmutableDictionary<string, int>.Empty;
 
     [NonSerialized] private readonly ImmutableQueue<HoldChange>? _unsaved;
 
@@ -55,6 +57,13 @@ public sealed record InventoryPoolState
         Moves = Moves.Add(moveId, delta),
         Revision = Revision + 1,
     };
+
+    /// <summary>Puts up to <paramref name="quantity"/> sold tickets back on sale for return <paramref name="returnId"/>.</summary>
+    public InventoryPoolState Return(string returnId, int quantity)
+    {
+        var returned = Math.Min(quantity, Sold);
+        return this with { Sold = Sold - returned, Returns = Returns.Add(returnId, returned), Revision = Revision + 1 };
+    }
 
     /// <summary>Drops a resolved hold past its retention; the counters keep its effect.</summary>
     public InventoryPoolState Forget(Guid holdId) => Changed(holdId) with { Holds = Holds.Remove(holdId) };

@@ -37,7 +37,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
             {
                 Command("""
                     SELECT version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision,
-                           presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves::text
+                           presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves::text, returns::text
                     FROM inventory_pools WHERE service_id = @service_id AND pool_key = @pool_key
                     """, key),
                 Command("""
@@ -64,6 +64,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         };
         var (held, sold, revision) = (reader.GetInt32(6), reader.GetInt32(7), reader.GetInt64(8));
         var moves = JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(15))!.ToImmutableDictionary();
+        var returns = JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(16))!.ToImmutableDictionary();
 
         await reader.NextResultAsync();
         var holds = ImmutableDictionary.CreateBuilder<Guid, StoredHold>();
@@ -77,7 +78,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         }
         grainState.State = (T)(object)new InventoryPoolState
         {
-            Settings = settings, Held = held, Sold = sold, Revision = revision, Holds = holds.ToImmutable(), Moves = moves,
+            Settings = settings, Held = held, Sold = sold, Revision = revision, Holds = holds.ToImmutable(), Moves = moves, Returns = returns,
         };
         grainState.ETag = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
@@ -103,9 +104,9 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         var header = expected is null
             ? """
               INSERT INTO inventory_pools (service_id, pool_key, version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision,
-                  presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves)
+                  presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves, returns)
               VALUES (@service_id, @pool_key, 1, @showtime_id, @ticket_type, @allocation, @max_per_order, @hold_duration_ms, @held, @sold, @revision,
-                  @presale_starts_at, @presale_ends_at, @onsale_at, @sale_ends_at, @last_sale_at, @suspended, @moves)
+                  @presale_starts_at, @presale_ends_at, @onsale_at, @sale_ends_at, @last_sale_at, @suspended, @moves, @returns)
               ON CONFLICT (service_id, pool_key) DO NOTHING
               RETURNING version
               """
@@ -114,7 +115,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
                   allocation = @allocation, max_per_order = @max_per_order, hold_duration_ms = @hold_duration_ms,
                   held = @held, sold = @sold, revision = @revision, modified_on = now(),
                   presale_starts_at = @presale_starts_at, presale_ends_at = @presale_ends_at, onsale_at = @onsale_at,
-                  sale_ends_at = @sale_ends_at, last_sale_at = @last_sale_at, suspended = @suspended, moves = @moves
+                  sale_ends_at = @sale_ends_at, last_sale_at = @last_sale_at, suspended = @suspended, moves = @moves, returns = @returns
               WHERE service_id = @service_id AND pool_key = @pool_key AND version = @expected
               RETURNING version
               """;
@@ -162,6 +163,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         parameters.Add(Timestamp("last_sale_at", state.Settings?.LastSaleAt));
         parameters.AddWithValue("suspended", state.Settings?.Suspended ?? false);
         parameters.Add(new NpgsqlParameter("moves", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(state.Moves) });
+        parameters.Add(new NpgsqlParameter("returns", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(state.Returns) });
         parameters.AddWithValue("hold_ids", changed.Select(h => h.HoldId).ToArray());
         parameters.AddWithValue("request_ids", changed.Select(h => h.RequestId).ToArray());
         parameters.AddWithValue("supporter_ids", changed.Select(h => h.SupporterId).ToArray());
