@@ -18,6 +18,12 @@ public interface IOrderGrain : IGrainWithGuidKey
     /// a notice that cannot be acted on yet throws, and its sender retries.
     /// </summary>
     Task<OrderView?> ApplyPayment(PaymentNotice notice);
+
+    /// <summary>
+    /// Refunds tickets of the order (or, for an admin, an amount): voids the tickets, then sends the money back through
+    /// the provider. Idempotent per request key; a refund the provider could not be reached for is retried.
+    /// </summary>
+    Task<RefundResult> Refund(RequestRefund request);
 }
 
 /// <summary>A payment event as the provider reported it (from a verified webhook).</summary>
@@ -34,4 +40,6 @@ public enum PaymentNoticeKind
 {
     Succeeded = 0,
     Failed = 1,
+    /// <summary>The charge was refunded (by the platform or in the provider's dashboard); the amount is the total so far.</summary>
+    Refunded = 2,
 }

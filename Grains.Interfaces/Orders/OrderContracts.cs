@@ -104,6 +104,8 @@ public sealed record OrderView(
     /// <summary>Why the last attempt to pay failed, while the order can still be paid.</summary>
     [Id(14)] public string? LastPaymentError { get; init; }
 
+    [Id(15)] public ImmutableArray<RefundView> Refunds { get; init; } = [];
+
     public IEnumerable<Guid> VenueIds => Lines.Where(l => l.VenueId is not null).Select(l => l.VenueId!.Value).Distinct();
 }
 

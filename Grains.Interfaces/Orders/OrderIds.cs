@@ -17,6 +17,14 @@ public static class OrderIds
     /// <summary>The n-th ticket of an order line: minting it again yields the same ticket.</summary>
     public static Guid Ticket(Guid orderId, int line, int index) => Derived($"ticket/{orderId:N}/{line}/{index}");
 
+    /// <summary>A refund of an order, by whoever asked and their idempotency key.</summary>
+    public static Guid Refund(Guid orderId, Guid requestedBy, string idempotencyKey) =>
+        Derived($"refund/{orderId:N}/{requestedBy:N}/{idempotencyKey}");
+
+    /// <summary>A transfer of a ticket, by its holder's idempotency key.</summary>
+    public static Guid Transfer(Guid ticketId, Guid holderId, string idempotencyKey) =>
+        Derived($"transfer/{ticketId:N}/{holderId:N}/{idempotencyKey}");
+
     /// <summary>A name-based id (RFC 9562 version 8 layout over SHA-256), stable across processes.</summary>
     private static Guid Derived(string name)
     {

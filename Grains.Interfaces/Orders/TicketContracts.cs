@@ -44,4 +44,14 @@ public sealed record TicketView(
     [property: Id(3)] TicketStatus Status,
     [property: Id(4)] DateTimeOffset IssuedAt,
     [property: Id(5)] DateTimeOffset UpdatedAt,
-    [property: Id(6)] long Version);
+    [property: Id(6)] long Version)
+{
+    /// <summary>The secret in the ticket's QR code: only its holder is shown it, and a transfer replaces it.</summary>
+    [Id(7)] public string? Credential { get; init; }
+
+    /// <summary>The transfer waiting for its recipient, if any.</summary>
+    [Id(8)] public TransferView? PendingTransfer { get; init; }
+
+    /// <summary>Still good for entry (or for a transfer or refund).</summary>
+    public bool IsLive => Status is TicketStatus.Issued or TicketStatus.Transferred;
+}

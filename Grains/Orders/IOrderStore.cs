@@ -12,6 +12,8 @@ public interface IOrderStore
 
     Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default);
 
+    Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default);
+
     /// <summary>Stores a webhook event under its id; false if it was stored before (a redelivery).</summary>
     Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default);
 

@@ -19,6 +19,8 @@ public sealed class InMemoryOrderStore : IOrderStore
 
     public Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
+    public Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) =>
         Task.FromResult(_events.TryAdd(notice.EventId, new Entry(notice, DateTimeOffset.UtcNow)));
 

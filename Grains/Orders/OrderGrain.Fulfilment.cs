@@ -12,6 +12,11 @@ public sealed partial class OrderGrain
     {
         if (State.Request is null)
             return null;
+        if (notice.Kind == PaymentNoticeKind.Refunded)
+        {
+            await ApplyProviderRefundAsync(notice);
+            return View();
+        }
         if (notice.Kind == PaymentNoticeKind.Failed)
         {
             // The supporter may try again (another card) until the holds expire; only a live order notes it.

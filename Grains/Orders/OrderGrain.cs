@@ -172,6 +172,11 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
                 await CopyAsync();
             return;
         }
+        if (reminderName == RefundReminderName)
+        {
+            await FinishRefundsAsync(fromReminder: true);
+            return;
+        }
         if (reminderName != ExpiryReminderName)
             return;
         if (State.Status is OrderStatus.Pending or OrderStatus.AwaitingPayment && State.Payment is null)
@@ -230,6 +235,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.PaymentIntentId, State.ClientSecret, State.PayBy, State.TicketIds, State.RefundedMinor, State.CreatedAt, State.UpdatedAt, State.Version)
     {
         LastPaymentError = State.Payment is null ? State.LastPaymentError : null,
+        Refunds = [.. State.Refunds.Select(r => r.View)],
     };
 
     private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);

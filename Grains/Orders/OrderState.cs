@@ -30,4 +30,22 @@ public sealed class OrderState
     /// <summary>Why the payment is being given back automatically (seats gone, wrong amount), once decided.</summary>
     [Id(16)] public string? AutoRefundReason { get; set; }
     [Id(17)] public string? LastPaymentError { get; set; }
+    /// <summary>Refunds in the order they were asked for, including ones made at the provider directly.</summary>
+    [Id(18)] public List<RefundRecord> Refunds { get; set; } = [];
+    /// <summary>The most the provider has reported refunded on the payment's charge.</summary>
+    [Id(19)] public long ProviderRefundedMinor { get; set; }
+}
+
+/// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>
+[GenerateSerializer, Alias("orders.refund-record.v1")]
+public sealed class RefundRecord
+{
+    [Id(0)] public RequestRefund Request { get; set; } = null!;
+    [Id(1)] public RefundView View { get; set; } = null!;
+    /// <summary>The amount is the named tickets' prices (not an amount an admin chose), so it follows the tickets voided.</summary>
+    [Id(2)] public bool AmountFromTickets { get; set; }
+    /// <summary>Made at the provider (its dashboard), reported by a webhook: recorded here, never sent to the provider.</summary>
+    [Id(3)] public bool External { get; set; }
+    [Id(4)] public bool TicketsVoided { get; set; }
+    [Id(5)] public bool Restocked { get; set; }
 }

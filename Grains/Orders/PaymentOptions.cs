@@ -37,4 +37,8 @@ public sealed class PaymentOptions
     /// <summary>How often an order awaiting payment checks whether its holds (and so the order) have expired.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan ExpiryCheckPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How often an order retries a refund the payment provider could not be reached for.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan RefundRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -84,9 +84,70 @@ public sealed class PostgresOrderStore(NpgsqlDataSource dataSource, IOptions<Clu
             p.Add(Instant("received_at", payment.ReceivedAt));
             batch.BatchCommands.Add(command);
         }
+        foreach (var refund in order.Refunds)
+            batch.BatchCommands.Add(RefundCommand(order, refund));
         if (batch.BatchCommands.Count > 0)
             await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand RefundCommand(OrderView order, RefundView refund)
+    {
+        // A refund only moves forward (requested, then succeeded or failed), so the newer copy is the one with an outcome.
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO refunds (id, order_id, status, amount_minor, currency, ticket_ids, reason, requested_by, by_admin,
+                                 provider_refund_id, error, requested_at, completed_at)
+            VALUES (@id, @order_id, @status, @amount_minor, @currency, @ticket_ids, @reason, @requested_by, @by_admin,
+                    @provider_refund_id, @error, @requested_at, @completed_at)
+            ON CONFLICT (id) DO UPDATE SET
+                status = EXCLUDED.status, amount_minor = EXCLUDED.amount_minor, ticket_ids = EXCLUDED.ticket_ids,
+                provider_refund_id = EXCLUDED.provider_refund_id, error = EXCLUDED.error, completed_at = EXCLUDED.completed_at
+            WHERE refunds.status = 'requested'
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("id", refund.RefundId);
+        p.AddWithValue("order_id", order.OrderId);
+        p.AddWithValue("status", refund.Status.Name());
+        p.AddWithValue("amount_minor", refund.AmountMinor);
+        p.Add(new NpgsqlParameter("currency", NpgsqlDbType.Text) { Value = (object?)order.Currency ?? DBNull.Value });
+        p.AddWithValue("ticket_ids", refund.TicketIds.ToArray());
+        p.Add(new NpgsqlParameter("reason", NpgsqlDbType.Text) { Value = (object?)refund.Reason ?? DBNull.Value });
+        p.AddWithValue("requested_by", refund.RequestedBy);
+        p.AddWithValue("by_admin", refund.ByAdmin);
+        p.Add(new NpgsqlParameter("provider_refund_id", NpgsqlDbType.Text) { Value = (object?)refund.ProviderRefundId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)refund.Error ?? DBNull.Value });
+        p.Add(Instant("requested_at", refund.RequestedAt));
+        p.Add(Instant("completed_at", refund.CompletedAt));
+        return command;
+    }
+
+    public async Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            INSERT INTO ticket_transfers (id, ticket_id, from_supporter_id, to_supporter_id, to_email, status, created_at,
+                                          answered_at, accepted_by, updated_at, version)
+            VALUES (@id, @ticket_id, @from_supporter_id, @to_supporter_id, @to_email, @status, @created_at,
+                    @answered_at, @accepted_by, @updated_at, @version)
+            ON CONFLICT (id) DO UPDATE SET
+                status = EXCLUDED.status, answered_at = EXCLUDED.answered_at, accepted_by = EXCLUDED.accepted_by,
+                updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
+            WHERE ticket_transfers.version <= EXCLUDED.version
+            """);
+        var p = command.Parameters;
+        p.AddWithValue("id", transfer.TransferId);
+        p.AddWithValue("ticket_id", transfer.TicketId);
+        p.AddWithValue("from_supporter_id", transfer.FromSupporterId);
+        p.Add(new NpgsqlParameter("to_supporter_id", NpgsqlDbType.Uuid) { Value = (object?)transfer.ToSupporterId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("to_email", NpgsqlDbType.Text) { Value = (object?)transfer.ToEmail ?? DBNull.Value });
+        p.AddWithValue("status", transfer.Status.Name());
+        p.Add(Instant("created_at", transfer.CreatedAt));
+        p.Add(Instant("answered_at", transfer.AnsweredAt));
+        p.Add(new NpgsqlParameter("accepted_by", NpgsqlDbType.Uuid) { Value = (object?)transfer.AcceptedBy ?? DBNull.Value });
+        p.Add(Instant("updated_at", transfer.UpdatedAt));
+        p.AddWithValue("version", transfer.Version);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default)

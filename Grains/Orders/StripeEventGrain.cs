@@ -14,6 +14,7 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
 {
     public const string PaymentSucceeded = "payment_intent.succeeded";
     public const string PaymentFailed = "payment_intent.payment_failed";
+    public const string ChargeRefunded = "charge.refunded";
 
     private static readonly TimeSpan LongestRetryDelay = TimeSpan.FromHours(1);
 
@@ -71,6 +72,7 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
         {
             PaymentSucceeded => PaymentNoticeKind.Succeeded,
             PaymentFailed => PaymentNoticeKind.Failed,
+            ChargeRefunded => PaymentNoticeKind.Refunded,
             _ => (PaymentNoticeKind?)null,
         };
         // Other events (created, canceled, charge details) change nothing here; they are kept for the record.

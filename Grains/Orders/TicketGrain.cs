@@ -1,4 +1,8 @@
 using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Orders;
 
@@ -15,46 +19,143 @@ public sealed class TicketState
     [Id(4)] public DateTimeOffset IssuedAt { get; set; }
     [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(6)] public long Version { get; set; }
+    /// <summary>What refunded or revoked the ticket, so the same request again is recognised.</summary>
+    [Id(7)] public string? VoidId { get; set; }
+    /// <summary>Every transfer offered, oldest first; at most one is pending.</summary>
+    [Id(8)] public List<TransferView> Transfers { get; set; } = [];
+    [Id(9)] public long CopiedVersion { get; set; }
 }
 
 /// <summary>
 /// A ticket. Minting stores the ticket and then copies it to <c>tickets</c>; the order that mints it waits for both
-/// and mints again (the same ticket, by id) if either failed, so the copy needs no reminder of its own.
+/// and mints again (the same ticket, by id) if either failed. Later changes (refunds, transfers) are copied with a
+/// reminder armed before they are stored, which retries a copy that failed.
 /// </summary>
-public sealed class TicketGrain(
-    [PersistentState("ticket", StorageNames.Domain)] IPersistentState<TicketState> state,
-    IOrderStore store,
-    DomainClock clock) : Grain, ITicketGrain
+public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 {
-    private TicketState State => state.State;
+    private readonly IPersistentState<TicketState> _state;
+    private readonly IOrderStore _store;
+    private readonly DomainClock _clock;
+    private readonly CatalogueSync _sync;
+
+    public TicketGrain(
+        [PersistentState("ticket", StorageNames.Domain)] IPersistentState<TicketState> state,
+        IOrderStore store,
+        DomainClock clock,
+        IOptions<CatalogueOptions> catalogue,
+        ILogger<TicketGrain> logger)
+    {
+        _state = state;
+        _store = store;
+        _clock = clock;
+        _sync = new CatalogueSync(this, catalogue.Value.SyncRetryPeriod, logger);
+    }
+
+    private TicketState State => _state.State;
+    private Guid TicketId => this.GetPrimaryKey();
 
     public async Task<TicketView> Mint(TicketIssue issue)
     {
         if (State.Issue is { } earlier)
         {
             if (earlier != issue)
-                throw new InvalidOperationException($"Ticket {this.GetPrimaryKey()} was minted for another order line.");
+                throw new InvalidOperationException($"Ticket {TicketId} was minted for another order line.");
         }
         else
         {
-            var now = clock.UtcNow;
+            var now = _clock.UtcNow;
             State.Issue = issue;
             State.HolderId = issue.HolderId;
             State.Status = TicketStatus.Issued;
-            State.Credential = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+            State.Credential = NewCredential();
             State.IssuedAt = now;
             State.UpdatedAt = now;
             State.Version = 1;
-            await this.WriteOrReloadAsync(state, "The ticket");
+            await this.WriteOrReloadAsync(_state, "The ticket");
         }
         // Copied on every mint: the copy is guarded by version, and a mint is repeated only after a failure.
         var view = View();
-        await store.UpsertTicketAsync(view);
+        await _store.UpsertTicketAsync(view);
         return view;
     }
 
     public Task<TicketView?> Get() => Task.FromResult(State.Issue is null ? null : View());
 
+    public async Task<TicketChangeResult> Void(VoidTicket command)
+    {
+        if (State.Issue is null)
+            return new TicketChangeResult(TicketChangeOutcome.NotFound, null, Detail: $"There is no ticket {TicketId}.");
+        if (State.VoidId == command.VoidId)
+            return new TicketChangeResult(TicketChangeOutcome.Done, View());
+        if (!IsLive)
+            return new TicketChangeResult(TicketChangeOutcome.Conflict, View(), Detail: $"The ticket is {State.Status.Name()}.");
+        if (command.ExpectedHolder is { } holder && holder != State.HolderId)
+            return new TicketChangeResult(TicketChangeOutcome.Conflict, View(), Detail: "The ticket was passed on to someone else.");
+
+        State.Status = command.Refunded ? TicketStatus.Refunded : TicketStatus.Revoked;
+        State.VoidId = command.VoidId;
+        ClosePending(TransferStatus.Void);
+        await SaveAsync();
+        return new TicketChangeResult(TicketChangeOutcome.Done, View());
+    }
+
+    public Task<TicketCheck> Verify(string credential)
+    {
+        if (State.Issue is null)
+            return Task.FromResult(new TicketCheck(false, null, "unknown-ticket"));
+        var matches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential ?? ""), Encoding.UTF8.GetBytes(State.Credential));
+        if (!matches)
+            return Task.FromResult(new TicketCheck(false, null, "wrong-credential"));
+        return Task.FromResult(IsLive
+            ? new TicketCheck(true, State.Status, null)
+            : new TicketCheck(false, State.Status, State.Status.Name()));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != CatalogueSync.ReminderName)
+            return;
+        if (State.Issue is null || State.CopiedVersion == State.Version)
+            await _sync.DisarmAsync();
+        else
+            await CopyAsync();
+    }
+
+    private bool IsLive => State.Status is TicketStatus.Issued or TicketStatus.Transferred;
+
+    /// <summary>Stores the change, then copies the ticket and its transfers to the relational tables.</summary>
+    private async Task SaveAsync()
+    {
+        State.Version++;
+        State.UpdatedAt = _clock.UtcNow;
+        await _sync.ArmAsync();
+        await this.WriteOrReloadAsync(_state, "The ticket");
+        await CopyAsync();
+    }
+
+    private async Task CopyAsync()
+    {
+        var view = View();
+        var version = State.Version;
+        var transfers = State.Transfers.ToList(); // a handful at most; copying all of them needs no bookkeeping
+        if (await _sync.TryCopyAsync(async () =>
+            {
+                await _store.UpsertTicketAsync(view);
+                foreach (var transfer in transfers)
+                    await _store.UpsertTransferAsync(transfer);
+            }))
+        {
+            State.CopiedVersion = version;
+        }
+    }
+
     private TicketView View() =>
-        new(this.GetPrimaryKey(), State.Issue!, State.HolderId, State.Status, State.IssuedAt, State.UpdatedAt, State.Version);
+        new(TicketId, State.Issue!, State.HolderId, State.Status, State.IssuedAt, State.UpdatedAt, State.Version)
+        {
+            Credential = State.Credential,
+            PendingTransfer = State.Transfers.LastOrDefault(t => t.Status == TransferStatus.Pending),
+        };
+
+    private static string NewCredential() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 }
