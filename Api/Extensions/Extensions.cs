@@ -73,6 +73,9 @@ public static class Extensions
         app.MapShowtimesApi();
         app.MapHoldsApi();
         app.MapOrdersApi();
+        app.MapRefundsApi();
+        app.MapTransfersApi();
+        app.MapTicketChecksApi();
         app.MapStripeWebhookApi();
         return app;
     }

@@ -55,6 +55,37 @@ public sealed class OrderReader(NpgsqlDataSource dataSource)
         return new TicketPage(items.Take(limit).ToList(), next is null ? null : new Cursor(next.IssuedAt, next.Id).Encode(), limit);
     }
 
+    /// <summary>Transfers the supporter sent (outgoing) or that wait for them by id or by their address (incoming).</summary>
+    public async Task<TransferPage> TransfersAsync(Guid supporterId, string? email, bool incoming, string? status, Cursor? after, int limit,
+        CancellationToken cancellationToken)
+    {
+        var who = incoming
+            ? "(x.to_supporter_id = @supporter OR (x.to_supporter_id IS NULL AND lower(x.to_email) = @email))"
+            : "x.from_supporter_id = @supporter";
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT x.id, x.ticket_id, t.showtime_id, t.code, x.from_supporter_id, x.to_supporter_id, x.to_email, x.status, x.created_at, x.answered_at
+            FROM ticket_transfers x JOIN tickets t ON t.id = x.ticket_id
+            WHERE {who} AND (@status IS NULL OR x.status = @status)
+              AND (@after_at IS NULL OR (x.created_at, x.id) < (@after_at, @after_id))
+            ORDER BY x.created_at DESC, x.id DESC
+            LIMIT @limit
+            """);
+        Bind(command, supporterId, after, limit);
+        command.Parameters.Add(new NpgsqlParameter("email", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)email?.Trim().ToLowerInvariant() ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter("status", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)status ?? DBNull.Value });
+        var items = new List<TransferSummary>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new TransferSummary(reader.GetGuid(0), reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetGuid(4),
+                reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7),
+                At(reader, 8), reader.IsDBNull(9) ? null : At(reader, 9)));
+        }
+        var next = items.Count > limit ? items[limit - 1] : null;
+        return new TransferPage(items.Take(limit).ToList(), next is null ? null : new Cursor(next.CreatedAt, next.Id).Encode(), limit);
+    }
+
     /// <summary>One more row than the page, to know whether another page follows.</summary>
     private static void Bind(NpgsqlCommand command, Guid owner, Cursor? after, int limit)
     {

@@ -14,7 +14,7 @@ namespace Supporter.Api.Orders;
 /// <summary>A supporter's orders and tickets. Placing an order goes to the order grain its idempotency key names.</summary>
 public static class OrdersApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string IdempotencyKeyHeader = IdempotencyKeys.Header;
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
@@ -35,8 +35,8 @@ public static class OrdersApi
         PlaceOrderRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
         ClaimsPrincipal user, IClusterClient cluster, IOptions<StripeWebhookSettings> stripe, HttpContext http)
     {
-        if (string.IsNullOrWhiteSpace(idempotencyKey) || idempotencyKey.Length > OrderIds.MaxKeyLength)
-            return Problems.Invalid(IdempotencyKeyHeader, $"An {IdempotencyKeyHeader} header of 1 to {OrderIds.MaxKeyLength} characters makes the order safe to retry.");
+        if (!IdempotencyKeys.IsUsable(idempotencyKey, "order", out var badKey))
+            return badKey;
         if (request.Lines is not { Count: > 0 and <= Supporter.Orders.PlaceOrder.MaxLines } lines)
             return Problems.Invalid("lines", $"An order has 1 to {Supporter.Orders.PlaceOrder.MaxLines} lines.");
         for (var i = 0; i < lines.Count; i++)
@@ -63,8 +63,7 @@ public static class OrdersApi
             case OrderOutcome.Invalid:
                 return Problems.Invalid(result.Field ?? "lines", result.Detail!);
             case OrderOutcome.KeyReused:
-                return TypedResults.Problem(title: "Idempotency key reused", detail: result.Detail, statusCode: StatusCodes.Status422UnprocessableEntity,
-                    type: "/problems/idempotency-key-reused");
+                return IdempotencyKeys.Reused(result.Detail);
             case OrderOutcome.HoldUnavailable:
                 return TypedResults.Problem(title: "Hold unavailable", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                     type: "/problems/hold-unavailable", extensions: new Dictionary<string, object?> { ["field"] = result.Field });

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Supporter.StripeEmulator;
 
 /// <summary>
-/// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel) and refunds —
+/// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel), refunds and reading charges —
 /// plus <c>/_emulator</c> endpoints to set fault switches and read what was sent.
 /// </summary>
 public static class StripeEmulatorApi
@@ -38,6 +38,8 @@ public static class StripeEmulatorApi
             requests.HandleAsync(http, form => CreateRefund(form, store)));
         v1.MapGet("/refunds/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
             requests.HandleAsync(http, _ => store.FindRefund(id) is { } refund ? StripeReply.Ok(refund) : StripeObjects.NotFound("refund", id)));
+        v1.MapGet("/charges/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, _ => store.FindCharge(id) is { } charge ? StripeReply.Ok(charge) : StripeObjects.NotFound("charge", id)));
 
         var control = app.MapGroup("/_emulator");
         control.MapGet("/faults", (FaultSwitch faults) => faults.Current);

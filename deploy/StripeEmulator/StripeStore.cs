@@ -186,6 +186,12 @@ public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> opt
         }
     }
 
+    public JsonObject? FindCharge(string id)
+    {
+        lock (_gate)
+            return _charges.TryGetValue(id, out var charge) ? Copy(charge) : null;
+    }
+
     public JsonObject? FindRefund(string id)
     {
         lock (_gate)

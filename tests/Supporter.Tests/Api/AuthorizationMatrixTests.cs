@@ -123,6 +123,23 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         new("GET", "/supporter/orders/{orderId}", w => $"/supporter/orders/{w.Order}", _ => null, Expect(Unauthorized, Ok, NotFound, NotFound, Ok, Ok)),
         new("GET", "/supporter/tickets", _ => "/supporter/tickets", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
         new("GET", "/supporter/tickets/{ticketId}", w => $"/supporter/tickets/{w.Ticket}", _ => null, Expect(Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden)),
+        // The world's order is free and its showtime allows no self-service refunds; support can give no money back.
+        new("POST", "/supporter/orders/{orderId}/refunds", w => $"/supporter/orders/{w.Order}/refunds", _ => new { },
+            Expect(Unauthorized, HttpStatusCode.Conflict, NotFound, Forbidden, Forbidden, Forbidden)),
+        new("POST", "/admin/orders/{orderId}/refunds", w => $"/admin/orders/{w.Order}/refunds", _ => new { amountMinor = 1 },
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, BadRequest)),
+        new("POST", "/supporter/tickets/{ticketId}/transfers", w => $"/supporter/tickets/{w.Ticket}/transfers", w => new { supporterId = w.OtherSupporter.UserId },
+            Expect(Unauthorized, Created, NotFound, Forbidden, Forbidden, Forbidden)),
+        new("POST", "/supporter/tickets/{ticketId}/transfers/{transferId}/cancel", w => $"/supporter/tickets/{w.Ticket}/transfers/{Guid.NewGuid()}/cancel", _ => null,
+            Expect(Unauthorized, NotFound, NotFound, Forbidden, Forbidden, Forbidden)),
+        new("POST", "/supporter/tickets/{ticketId}/transfers/{transferId}/accept", w => $"/supporter/tickets/{w.Ticket}/transfers/{Guid.NewGuid()}/accept", _ => null,
+            Expect(Unauthorized, NotFound, NotFound, Forbidden, Forbidden, Forbidden)),
+        new("POST", "/supporter/tickets/{ticketId}/transfers/{transferId}/decline", w => $"/supporter/tickets/{w.Ticket}/transfers/{Guid.NewGuid()}/decline", _ => null,
+            Expect(Unauthorized, NotFound, NotFound, Forbidden, Forbidden, Forbidden)),
+        new("GET", "/supporter/transfers", _ => "/supporter/transfers", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),
+        // Only staff of the ticket's venue (and admins) learn anything about a code.
+        new("POST", "/tickets/verify", _ => "/tickets/verify", w => new { code = $"{w.Ticket:N}.not-its-credential" },
+            Expect(Unauthorized, NotFound, NotFound, NotFound, Ok, Ok)),
         // Anyone can reach the webhook; only Stripe's signature gets past it.
         new("POST", "/webhooks/stripe", _ => "/webhooks/stripe", _ => new { id = "evt_unsigned", type = "payment_intent.succeeded" },
             Expect(BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest)),
@@ -151,6 +168,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
                 if (row.Body(world) is { } body)
                     request.Content = JsonContent.Create(body);
                 request.Headers.Add("X-Request-Id", Guid.NewGuid().ToString());
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
                 var response = await world.Clients[caller].SendAsync(request);
                 var content = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode != expected)

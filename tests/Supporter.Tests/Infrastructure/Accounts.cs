@@ -49,9 +49,10 @@ public static class Accounts
         await anonymous.PostAsJsonAsync("/auth/verify-email", new { token });
 
     /// <summary>Registers, confirms the address from the e-mail, and returns the signed-in account.</summary>
-    public static async Task<TestAccount> RegisterAsync(HttpClient anonymous, FakeSmtpServer mail, string userType = "supporter", string? referrerCode = null)
+    public static async Task<TestAccount> RegisterAsync(HttpClient anonymous, FakeSmtpServer mail, string userType = "supporter", string? referrerCode = null,
+        string? email = null)
     {
-        var email = UniqueEmail(userType.Replace('_', '-'));
+        email ??= UniqueEmail(userType.Replace('_', '-'));
         var response = await anonymous.SendAsync(Registration(RegistrationBody(email, userType, referrerCode)));
         if (response.StatusCode != System.Net.HttpStatusCode.Accepted)
             throw new InvalidOperationException($"Registration failed with {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

@@ -83,9 +83,9 @@ public sealed class ApiFixture : IAsyncLifetime
     }
 
     /// <summary>Registers a new account of <paramref name="userType"/> with a unique address and signs it in.</summary>
-    public async Task<TestAccount> RegisterAsync(string userType = "supporter", string? referrerCode = null)
+    public async Task<TestAccount> RegisterAsync(string userType = "supporter", string? referrerCode = null, string? email = null)
     {
-        var account = await Accounts.RegisterAsync(Anonymous(), Mail, userType, referrerCode);
+        var account = await Accounts.RegisterAsync(Anonymous(), Mail, userType, referrerCode, email);
         return account with { Client = WithToken(account.AccessToken) };
     }
 

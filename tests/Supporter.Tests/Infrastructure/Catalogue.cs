@@ -37,7 +37,7 @@ public static class Catalogue
 
     /// <summary>A showtime <paramref name="daysAhead"/> days from now at 19:30 (doors 18:30) at the venue.</summary>
     public static object ShowtimeBody(int daysAhead = 30, int capacity = 100, int ga = 90, int vip = 10, object? gaSale = null, int? perSupporterCap = null,
-        object[]? addOns = null, long gaPrice = 3500, object[]? moves = null) => new
+        object[]? addOns = null, long gaPrice = 3500, object[]? moves = null, object? policy = null) => new
     {
         doorsAt = Local(daysAhead, 18, 30),
         startsAt = Local(daysAhead, 19, 30),
@@ -53,6 +53,7 @@ public static class Catalogue
         },
         addOns = addOns ?? [],
         moves = moves ?? [],
+        policy,
     };
 
     public static string Local(int daysAhead, int hour, int minute) =>

@@ -66,6 +66,9 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
         return real.UpsertTicketAsync(ticket, cancellationToken);
     }
 
+    public Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default) =>
+        real.UpsertTransferAsync(transfer, cancellationToken);
+
     public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) => real.AddEventAsync(notice, cancellationToken);
 
     public Task<(StripeEventNotice Notice, bool Processed)?> FindEventAsync(string eventId, CancellationToken cancellationToken = default) =>

@@ -17,11 +17,42 @@ public static class Purchases
     /// </summary>
     public static async Task<Guid> OnSaleShowtimeAsync(ApiFixture api, int ga = 90) => (await OnSaleEventAsync(api, ga)).ShowtimeId;
 
-    public static async Task<(TestVenueOrg Venue, Guid ShowtimeId)> OnSaleEventAsync(ApiFixture api, int ga = 90)
+    public static async Task<(TestVenueOrg Venue, Guid ShowtimeId)> OnSaleEventAsync(ApiFixture api, int ga = 90, object? policy = null)
     {
         var venue = await Catalogue.VenueAsync(api);
-        var (_, showtime) = await Catalogue.EventAsync(venue, showtime: Catalogue.ShowtimeBody(daysAhead: DaysAhead(api) + 30, ga: ga));
+        var (_, showtime) = await Catalogue.EventAsync(venue, showtime: Catalogue.ShowtimeBody(daysAhead: DaysAhead(api) + 30, ga: ga, policy: policy));
         return (venue, showtime);
+    }
+
+    /// <summary>Holds, orders and pays <paramref name="ga"/> GA and <paramref name="vip"/> VIP tickets; answers the confirmed order.</summary>
+    public static async Task<JsonElement> PaidOrderAsync(ApiFixture api, HttpClient supporter, Guid showtimeId, int ga, int vip = 0)
+    {
+        var lines = new List<object> { Line(showtimeId, "GA", await HoldAsync(supporter, showtimeId, "GA", ga)) };
+        if (vip > 0)
+            lines.Add(Line(showtimeId, "VIP", await HoldAsync(supporter, showtimeId, "VIP", vip)));
+        var order = await OrderAsync(supporter, [.. lines]);
+        var confirmed = OrderProbe.WhenStatus(order.Id(), Supporter.Orders.OrderStatus.Confirmed);
+        await PayAsync(api.Stripe, order.IntentId());
+        await confirmed.Within();
+        return await GetOrderAsync(supporter, order.Id());
+    }
+
+    public static IReadOnlyList<Guid> TicketIds(this JsonElement order) =>
+        [.. order.GetProperty("ticketIds").EnumerateArray().Select(t => t.GetGuid())];
+
+    /// <summary>Waits until every <c>charge.refunded</c> event the emulator sent about the intent so far was acted on.</summary>
+    public static async Task RefundEventsProcessedAsync(StripeEmulatorServer stripe, string intentId)
+    {
+        foreach (var refunded in (await EventsAsync(stripe, intentId)).Where(e => e["type"]!.GetValue<string>() == "charge.refunded"))
+            await OrderProbe.WhenProcessed(refunded["id"]!.GetValue<string>()).Within();
+    }
+
+    /// <summary>A POST with an idempotency key.</summary>
+    public static Task<HttpResponseMessage> PostKeyedAsync(this HttpClient client, string path, object? body, string? key = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body ?? new { }) };
+        request.Headers.Add("Idempotency-Key", key ?? Guid.NewGuid().ToString());
+        return client.SendAsync(request);
     }
 
     /// <summary>How many whole days the cluster's business clock is ahead of the real one.</summary>

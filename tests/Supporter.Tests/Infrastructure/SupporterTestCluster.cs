@@ -65,6 +65,7 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             ["Payments:SweepGrace"] = "00:00:01",
             ["Payments:FirstRetryDelay"] = "00:00:00.250",
             ["Payments:ExpiryCheckPeriod"] = "00:00:01",
+            ["Payments:RefundRetryPeriod"] = "00:00:01",
             // Clusters without a fake SMTP server drop their mail in a folder.
             ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "supporter-test-mail"),
         };
