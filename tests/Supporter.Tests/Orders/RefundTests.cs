@@ -147,6 +147,31 @@ public sealed class RefundTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_refund_Stripe_could_not_take_is_retried_until_it_lands_once()
+    {
+        var (_, showtime) = await Purchases.OnSaleEventAsync(api, policy: Refundable);
+        var supporter = await api.RegisterAsync();
+        var order = await Purchases.PaidOrderAsync(api, supporter.Client!, showtime, ga: 2);
+        var ticket = order.TicketIds()[0];
+
+        // Every attempt of the first call fails (Stripe.net retries twice); the refund is stored and the ticket void.
+        await api.Stripe.SetFaultsAsync(new { failRequests = 3 });
+        var landed = OrderProbe.WhenOrder(order.Id(), o => o.Refunds.Any(r => r.Status == RefundStatus.Succeeded));
+        var requested = await Infrastructure.Catalogue.Ok(await supporter.Client!.PostKeyedAsync($"/supporter/orders/{order.Id()}/refunds",
+            new { ticketIds = new[] { ticket } }));
+        Assert.Equal("requested", requested.GetProperty("status").GetString());
+        Assert.Contains(await Purchases.TicketRowsAsync(api.Cluster.ConnectionString, order.Id()), t => t.Id == ticket && t.Status == "refunded");
+
+        // The order's reminder tries again once Stripe answers.
+        var view = await landed.Within();
+        await api.Stripe.SetFaultsAsync(new { });
+        Assert.Equal(OrderStatus.PartiallyRefunded, view.Status);
+        Assert.Equal(3850, (await ChargeAsync(order.IntentId())).AmountRefunded);
+        await Purchases.RefundEventsProcessedAsync(api.Stripe, order.IntentId());
+        Assert.Equal(3850, (await Purchases.GetOrderAsync(supporter.Client!, order.Id())).GetProperty("refundedMinor").GetInt64());
+    }
+
+    [Fact]
     public async Task Bad_refund_requests_are_refused_and_change_nothing()
     {
         var (_, showtime) = await Purchases.OnSaleEventAsync(api, policy: Refundable);
