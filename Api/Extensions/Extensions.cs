@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using Supporter.Api.Catalogue;
 using Supporter.Api.Identity;
+using Supporter.Api.Notifications;
 using Supporter.Api.Infrastructure;
 using Supporter.Api.Organisations;
 using Supporter.Api.Orders;
@@ -64,6 +65,7 @@ public static class Extensions
         app.MapExternalLoginApi();
         app.MapSupportersApi();
         app.MapEntitlementsApi();
+        app.MapPushDevicesApi();
         app.MapOrganisationsApi();
         app.MapVenuesApi();
         app.MapEventsApi();

@@ -8,8 +8,18 @@ namespace Supporter.Grains.Notifications;
 /// <summary>Sends one e-mail. Throws when it could not be handed over; callers decide whether that matters.</summary>
 public interface IMailer
 {
-    Task SendAsync(string to, string subject, string text, CancellationToken cancellationToken = default);
+    Task SendAsync(string to, string subject, string text, CancellationToken cancellationToken = default) =>
+        SendAsync(new MailContent(to, subject, text), cancellationToken);
+
+    Task SendAsync(MailContent mail, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// One e-mail: a plain-text body and optionally an HTML alternative. <paramref name="StableId"/> (letters, digits,
+/// dots and dashes) becomes the Message-Id's left part: a message sent again after a crash carries the same
+/// Message-Id, so mail systems and clients can tell it is a duplicate.
+/// </summary>
+public sealed record MailContent(string To, string Subject, string Text, string? Html = null, string? StableId = null);
 
 /// <summary>
 /// Section "Mail": an SMTP relay (<see cref="SmtpHost"/>) or, for development, a folder that receives each message
@@ -36,12 +46,16 @@ public sealed class MailSettings
 /// <summary>MailKit over SMTP, or into the pickup folder.</summary>
 public sealed class Mailer(IOptions<MailSettings> options) : IMailer
 {
-    public async Task SendAsync(string to, string subject, string text, CancellationToken cancellationToken = default)
+    public async Task SendAsync(MailContent mail, CancellationToken cancellationToken = default)
     {
         var settings = options.Value;
-        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = text } };
-        message.From.Add(MailboxAddress.Parse(settings.From));
-        message.To.Add(MailboxAddress.Parse(to));
+        var body = new BodyBuilder { TextBody = mail.Text, HtmlBody = mail.Html };
+        var message = new MimeMessage { Subject = mail.Subject, Body = body.ToMessageBody() };
+        var from = MailboxAddress.Parse(settings.From);
+        message.From.Add(from);
+        message.To.Add(MailboxAddress.Parse(mail.To));
+        if (mail.StableId is { } id)
+            message.MessageId = $"{id}@{from.Domain}";
 
         if (!string.IsNullOrWhiteSpace(settings.SmtpHost))
         {

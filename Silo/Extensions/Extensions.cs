@@ -30,6 +30,8 @@ public static class Extensions
                     ["Database:ConnectionString is required. Start PostgreSQL with deploy/postgres.sh, or run explicitly in memory with --Cluster:InMemory=true."]);
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(database.ConnectionString);
             dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = database.MaxPoolSize;
+            // Rows the outbox writes inside other stores' transactions are filed under this service.
+            PostgresNotificationOutbox.ForService(dataSourceBuilder, cluster.ServiceId);
             var dataSource = dataSourceBuilder.Build();
             builder.Services.AddSingleton(dataSource);
             builder.Services.AddSingleton(database);

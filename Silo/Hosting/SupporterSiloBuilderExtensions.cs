@@ -13,6 +13,8 @@ using Supporter.Grains.Catalogue;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
+using Supporter.Grains.Notifications.Push;
+using Supporter.Grains.Notifications.Templates;
 using Supporter.Grains.Orders;
 using Supporter.Grains.Inventory;
 using Supporter.Grains.Showtimes;
@@ -41,6 +43,9 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<ICatalogueProjection, PostgresCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();
         silo.Services.AddSingleton<IOrderStore, PostgresOrderStore>();
+        silo.Services.AddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
+        silo.Services.AddSingleton<INotificationStore, PostgresNotificationStore>();
+        silo.Services.AddSingleton<IPushDeviceStore, PostgresPushDeviceStore>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         silo.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
         return silo.AddSupporterDomain();
@@ -57,6 +62,10 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<ICatalogueProjection, NoCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, NoIdentityDirectory>();
         silo.Services.AddSingleton<IOrderStore, InMemoryOrderStore>();
+        silo.Services.AddSingleton<InMemoryNotificationOutbox>();
+        silo.Services.AddSingleton<INotificationOutbox>(services => services.GetRequiredService<InMemoryNotificationOutbox>());
+        silo.Services.AddSingleton<INotificationStore>(services => services.GetRequiredService<InMemoryNotificationOutbox>());
+        silo.Services.AddSingleton<IPushDeviceStore, InMemoryPushDeviceStore>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         return silo.AddSupporterDomain();
     }
@@ -75,6 +84,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddOptions<MailSettings>().BindConfiguration("Mail");
         silo.Services.TryAddSingleton<IMailer, Mailer>();
         silo.AddSupporterPayments();
+        silo.AddSupporterNotifications();
         // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
         // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
         silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)
@@ -93,6 +103,25 @@ public static class SupporterSiloBuilderExtensions
             services.GetRequiredService<IOptions<StripeSettings>>().Value, services.GetRequiredService<IHttpClientFactory>()));
         silo.Services.TryAddSingleton<IPaymentGateway, StripePaymentGateway>();
         silo.Services.AddHostedService<StripeEventSweeper>();
+        return silo;
+    }
+
+    /// <summary>Transactional e-mail and push: the outbox's dispatcher, templates, and FCM when Push:Enabled is set.</summary>
+    private static ISiloBuilder AddSupporterNotifications(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<PushSettings>().BindConfiguration(PushSettings.Section).ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<PushSettings>, PushSettingsValidation>();
+        silo.Services.TryAddSingleton<NotificationSignal>();
+        silo.Services.TryAddSingleton<NotificationRenderer>();
+        silo.Services.TryAddSingleton<NotificationDelivery>();
+        silo.Services.AddHttpClient(FcmPushSender.HttpClientName)
+            .ConfigureHttpClient((services, client) => client.Timeout = services.GetRequiredService<IOptions<PushSettings>>().Value.RequestTimeout);
+        silo.Services.TryAddSingleton<FcmAccessTokens>();
+        silo.Services.TryAddSingleton<IPushSender>(services => services.GetRequiredService<IOptions<PushSettings>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<FcmPushSender>(services)
+            : new NoPushSender());
+        silo.Services.AddHostedService<NotificationDispatcher>();
         return silo;
     }
 

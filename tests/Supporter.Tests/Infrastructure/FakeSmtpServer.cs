@@ -7,7 +7,9 @@ namespace Supporter.Tests.Infrastructure;
 
 /// <summary>
 /// An SMTP server on 127.0.0.1 that accepts every message (RFC 5321: EHLO, MAIL, RCPT, DATA with dot-stuffing,
-/// RSET, NOOP, QUIT) and keeps it for the tests, which wait for a message instead of polling.
+/// RSET, NOOP, QUIT) and keeps it for the tests, which wait for a message instead of polling. Switches make it
+/// refuse connections (<see cref="Unavailable"/>) or hold them without a word (<see cref="Stall"/>), as a relay
+/// that is down or hanging would.
 /// </summary>
 public sealed class FakeSmtpServer : IAsyncDisposable
 {
@@ -16,6 +18,39 @@ public sealed class FakeSmtpServer : IAsyncDisposable
     private readonly List<(string To, MimeMessage Message)> _unread = [];
     private readonly object _gate = new();
     private TaskCompletionSource _arrived = NewSignal();
+    private readonly Dictionary<string, int> _received = new(StringComparer.OrdinalIgnoreCase);
+    private TaskCompletionSource _stalled = NewSignal();
+    private TaskCompletionSource _release = NewSignal();
+
+    /// <summary>While true, every connection is greeted with 421 and closed: the relay is down.</summary>
+    public bool Unavailable { get; set; }
+
+    /// <summary>While true, connections are accepted and held without a greeting until <see cref="ReleaseStalled"/>.</summary>
+    public bool Stall { get; set; }
+
+    /// <summary>Completes when a connection is being held by <see cref="Stall"/>.</summary>
+    public Task WhenStalled()
+    {
+        lock (_gate)
+            return _stalled.Task;
+    }
+
+    /// <summary>Closes the held connections without a greeting (the client sees the relay drop it).</summary>
+    public void ReleaseStalled()
+    {
+        lock (_gate)
+        {
+            _release.TrySetResult();
+            _release = NewSignal();
+        }
+    }
+
+    /// <summary>How many messages ever arrived for <paramref name="to"/>, read or not.</summary>
+    public int ReceivedCount(string to)
+    {
+        lock (_gate)
+            return _received.GetValueOrDefault(to);
+    }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -88,8 +123,25 @@ public sealed class FakeSmtpServer : IAsyncDisposable
     {
         using var _ = client;
         var stream = client.GetStream();
-        var reader = new StreamReader(stream, Encoding.ASCII);
+        // Commands are ASCII; message data may be 8-bit UTF-8 (the server offers 8BITMIME).
+        var reader = new StreamReader(stream, Encoding.UTF8);
         var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        if (Stall)
+        {
+            Task release;
+            lock (_gate)
+            {
+                release = _release.Task;
+                _stalled.TrySetResult();
+            }
+            await release.WaitAsync(_stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+        if (Unavailable)
+        {
+            await writer.WriteLineAsync("421 4.3.2 fake-smtp unavailable, closing");
+            return;
+        }
         await writer.WriteLineAsync("220 fake-smtp ready");
         var recipients = new List<string>();
         while (await reader.ReadLineAsync() is { } line)
@@ -121,7 +173,10 @@ public sealed class FakeSmtpServer : IAsyncDisposable
                     lock (_gate)
                     {
                         foreach (var recipient in recipients)
+                        {
                             _unread.Add((recipient, message));
+                            _received[recipient] = _received.GetValueOrDefault(recipient) + 1;
+                        }
                         _arrived.TrySetResult();
                         _arrived = NewSignal();
                     }

@@ -25,7 +25,8 @@ public sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public bool HasExited => _process.HasExited;
 
-    public static SiloProcess Start(string connectionString, string clusterId, string serviceId)
+    /// <summary>Starts a silo of <paramref name="serviceId"/>; <paramref name="settings"/> add configuration (a fake SMTP server's address, say).</summary>
+    public static SiloProcess Start(string connectionString, string clusterId, string serviceId, IEnumerable<(string Key, string Value)>? settings = null)
     {
         var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo("dotnet")
@@ -50,6 +51,8 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(argument);
         }
+        foreach (var (key, value) in settings ?? [])
+            start.ArgumentList.Add($"--{key}={value}");
         var process = Process.Start(start)!;
         // Drain the pipes so a chatty silo never blocks on a full buffer.
         process.OutputDataReceived += (_, _) => { };

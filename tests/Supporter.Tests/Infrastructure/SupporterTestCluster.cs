@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.TestingHost;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Notifications;
 using Supporter.Grains.Orders;
 using Supporter.Inventory;
 using Supporter.Silo.Hosting;
@@ -50,6 +51,7 @@ public sealed class SupporterTestCluster : IAsyncDisposable
         var configuration = new Dictionary<string, string?>
         {
             ["Test:ConnectionString"] = connectionString,
+            ["Test:ServiceId"] = builder.Options.ServiceId,
             ["Test:ClockId"] = clockId,
             // Production wakes idle pools every minute and retries revocations every five; tests should not wait that long.
             ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
@@ -66,6 +68,11 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             ["Payments:FirstRetryDelay"] = "00:00:00.250",
             ["Payments:ExpiryCheckPeriod"] = "00:00:01",
             ["Payments:RefundRetryPeriod"] = "00:00:01",
+            // The outbox is swept every quarter second and retried within a second or two, not after minutes.
+            ["Notifications:SweepPeriod"] = "00:00:00.250",
+            ["Notifications:FirstRetryDelay"] = "00:00:00.200",
+            ["Notifications:LongestRetryDelay"] = "00:00:02",
+            ["Notifications:LeaseDuration"] = "00:00:10",
             // Clusters without a fake SMTP server drop their mail in a folder.
             ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), "supporter-test-mail"),
         };
@@ -81,6 +88,10 @@ public sealed class SupporterTestCluster : IAsyncDisposable
 
     public T Grain<T>(string key) where T : IGrainWithStringKey => Client.GetGrain<T>(key);
 
+    /// <summary>A service of the first silo (or of <paramref name="silo"/>), as that silo's own code gets it.</summary>
+    public T SiloService<T>(int silo = 0) where T : notnull =>
+        Cluster.GetSiloServiceProvider(Cluster.Silos[silo].SiloAddress).GetRequiredService<T>();
+
     public async ValueTask DisposeAsync()
     {
         await Cluster.StopAllSilosAsync();
@@ -93,11 +104,14 @@ public sealed class SupporterTestCluster : IAsyncDisposable
         {
             var dataSourceBuilder = new NpgsqlDataSourceBuilder(silo.Configuration["Test:ConnectionString"]);
             dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = 20;
+            PostgresNotificationOutbox.ForService(dataSourceBuilder, silo.Configuration["Test:ServiceId"]!);
             silo.UseSupporterPostgres(dataSourceBuilder.Build());
             silo.Services.AddSingleton<PostgresCatalogueProjection>();
             silo.Services.AddSingleton<ICatalogueProjection, CatalogueFaults>();
             silo.Services.AddSingleton<PostgresOrderStore>();
             silo.Services.AddSingleton<IOrderStore, OrderProbe>();
+            silo.Services.AddSingleton<PostgresNotificationStore>();
+            silo.Services.AddSingleton<INotificationStore, NotificationProbe>();
             silo.Services.AddSingleton(new DomainClock(TestClocks.Get(silo.Configuration["Test:ClockId"]!)));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }
