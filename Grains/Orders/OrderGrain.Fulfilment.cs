@@ -44,6 +44,8 @@ public sealed partial class OrderGrain
             await SaveAsync();
         }
         await FulfilAsync();
+        // Also after a crash between confirming and queueing the confirmation: the redelivered event gets here.
+        await NotifyPurchaseAsync();
         return View();
     }
 

@@ -8,7 +8,8 @@ using Supporter.Showtimes;
 namespace Supporter.Grains.Orders;
 
 // Refunds: decided and stored first, then the tickets are voided (so they cannot be used or passed on while the
-// money goes back), then the provider refunds with a key derived from the refund, then the tickets go back on sale.
+// money goes back), then the provider refunds with a key derived from the refund, then the tickets go back on sale,
+// then the buyer is told.
 // Each step repeats safely, and a reminder finishes a refund that a crash or an unreachable provider interrupted.
 public sealed partial class OrderGrain
 {
@@ -111,7 +112,7 @@ public sealed partial class OrderGrain
     /// <summary>Drives every unfinished refund as far as it goes now; the reminder calls again for what is left.</summary>
     private async Task FinishRefundsAsync(bool fromReminder = false)
     {
-        var unfinished = State.Refunds.Where(r => r.View.Status == RefundStatus.Requested || !r.Restocked).ToList();
+        var unfinished = State.Refunds.Where(r => r.View.Status == RefundStatus.Requested || !r.Restocked || !r.Notified).ToList();
         if (unfinished.Count == 0 && !fromReminder)
             return;
         foreach (var record in unfinished)
@@ -127,6 +128,8 @@ public sealed partial class OrderGrain
                 record.Restocked = true;
                 await SaveAsync();
             }
+            if (!record.Notified)
+                await NotifyRefundAsync(record);
         }
         if (await this.GetReminder(RefundReminderName) is { } reminder)
             await this.UnregisterReminder(reminder);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Notifications;
 using Supporter.Inventory;
 using Supporter.Orders;
 using Supporter.Showtimes;
@@ -26,6 +27,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     private readonly PaymentOptions _options;
     private readonly ILogger<OrderGrain> _logger;
     private readonly CatalogueSync _sync;
+    private readonly INotificationOutbox _notifications;
 
     public OrderGrain(
         [PersistentState("order", StorageNames.Domain)] IPersistentState<OrderState> state,
@@ -34,8 +36,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         DomainClock clock,
         IOptions<PaymentOptions> options,
         IOptions<CatalogueOptions> catalogue,
+        INotificationOutbox notifications,
         ILogger<OrderGrain> logger)
     {
+        _notifications = notifications;
         _state = state;
         _payments = payments;
         _store = store;
@@ -57,6 +61,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             // A retry: finish what the first attempt could not (the intent, or the copy) and answer the same order.
             if (State.Status == OrderStatus.Pending && State.TotalMinor > 0 && !await TryCreateIntentAsync())
                 return new OrderResult(OrderOutcome.PaymentUnavailable, View(), "The payment provider could not be reached; retry the same request.");
+            await NotifyPurchaseAsync();
             await CopyAsync();
             return new OrderResult(OrderOutcome.Placed, View());
         }
@@ -80,6 +85,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         {
             // Nothing to pay (free entry): the order is fulfilled at once, the way a paid one is once paid.
             await FulfilAsync();
+            await NotifyPurchaseAsync();
         }
         else if (!await TryCreateIntentAsync())
         {

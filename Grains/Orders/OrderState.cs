@@ -34,6 +34,8 @@ public sealed class OrderState
     [Id(18)] public List<RefundRecord> Refunds { get; set; } = [];
     /// <summary>The most the provider has reported refunded on the payment's charge.</summary>
     [Id(19)] public long ProviderRefundedMinor { get; set; }
+    /// <summary>The purchase confirmation and show reminders are in the outbox.</summary>
+    [Id(20)] public bool PurchaseNotified { get; set; }
 }
 
 /// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>
@@ -48,4 +50,6 @@ public sealed class RefundRecord
     [Id(3)] public bool External { get; set; }
     [Id(4)] public bool TicketsVoided { get; set; }
     [Id(5)] public bool Restocked { get; set; }
+    /// <summary>The buyer's message about it is in the outbox.</summary>
+    [Id(6)] public bool Notified { get; set; }
 }

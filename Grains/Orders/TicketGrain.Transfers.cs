@@ -1,3 +1,4 @@
+using Supporter.Grains.Notifications;
 using Supporter.Identity;
 using Supporter.Orders;
 using Supporter.Showtimes;
@@ -136,4 +137,43 @@ public sealed partial class TicketGrain
         command.ToSupporterId is { } supporter
             ? transfer.ToSupporterId == supporter && transfer.ToEmail is null
             : transfer.ToEmail == (command.ToEmail is { } email ? EmailAddresses.Normalize(email) : null);
+
+    /// <summary>Transfers whose latest status nobody was told about yet.</summary>
+    private List<TransferView> Unannounced() =>
+        [.. State.Transfers.Where(t => t.Status is TransferStatus.Pending or TransferStatus.Accepted
+            && (!State.Announced.TryGetValue(t.TransferId, out var told) || told != t.Status))];
+
+    /// <summary>
+    /// A pending transfer: the sender's receipt and the recipient's invitation. An accepted one: the sender hears so,
+    /// and the new holder gets the show's reminder. Keys name the message, so repeating this sends nothing twice.
+    /// </summary>
+    private async Task AnnounceTransfersAsync()
+    {
+        var unannounced = Unannounced();
+        if (unannounced.Count == 0)
+            return;
+        var issue = State.Issue!;
+        var show = await ShowInfo.ForAsync(GrainFactory, issue.ShowtimeId);
+        foreach (var transfer in unannounced)
+        {
+            var sender = await NameOfAsync(transfer.FromSupporterId);
+            var recipient = transfer.ToEmail ?? await NameOfAsync(transfer.ToSupporterId!.Value);
+            var key = $"transfer-{transfer.TransferId:N}";
+            await _notifications.EnqueueAsync(new OutboundNotification($"{key}-sent", NotificationTemplate.TransferSent, transfer.FromSupporterId, null,
+                new TransferSentData(transfer.TransferId, TicketId, issue.Name, show.Title, show.StartsAt, recipient)));
+            await _notifications.EnqueueAsync(new OutboundNotification($"{key}-received", NotificationTemplate.TransferReceived,
+                transfer.ToSupporterId, transfer.ToSupporterId is null ? transfer.ToEmail : null,
+                new TransferReceivedData(transfer.TransferId, TicketId, issue.Name, show.Title, show.StartsAt, sender)));
+            if (transfer.Status == TransferStatus.Accepted)
+            {
+                await _notifications.EnqueueAsync(new OutboundNotification($"{key}-accepted", NotificationTemplate.TransferAccepted,
+                    transfer.FromSupporterId, null, new TransferAcceptedData(transfer.TransferId, TicketId, issue.Name, show.Title, recipient)));
+                await _notifications.EnqueueAsync(show.Reminder(transfer.AcceptedBy!.Value));
+            }
+            State.Announced[transfer.TransferId] = transfer.Status;
+        }
+    }
+
+    private async Task<string> NameOfAsync(Guid supporterId) =>
+        (await GrainFactory.GetGrain<IAccountGrain>(supporterId).GetProfile())?.Details.DisplayName is { Length: > 0 } name ? name : "A supporter";
 }

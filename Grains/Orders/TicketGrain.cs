@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Notifications;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
@@ -24,6 +25,8 @@ public sealed class TicketState
     /// <summary>Every transfer offered, oldest first; at most one is pending.</summary>
     [Id(8)] public List<TransferView> Transfers { get; set; } = [];
     [Id(9)] public long CopiedVersion { get; set; }
+    /// <summary>The status of each transfer the people involved have been told about (through the outbox).</summary>
+    [Id(10)] public Dictionary<Guid, TransferStatus> Announced { get; set; } = [];
 }
 
 /// <summary>
@@ -37,14 +40,17 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     private readonly IOrderStore _store;
     private readonly DomainClock _clock;
     private readonly CatalogueSync _sync;
+    private readonly INotificationOutbox _notifications;
 
     public TicketGrain(
         [PersistentState("ticket", StorageNames.Domain)] IPersistentState<TicketState> state,
         IOrderStore store,
         DomainClock clock,
         IOptions<CatalogueOptions> catalogue,
+        INotificationOutbox notifications,
         ILogger<TicketGrain> logger)
     {
+        _notifications = notifications;
         _state = state;
         _store = store;
         _clock = clock;
@@ -115,7 +121,7 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     {
         if (reminderName != CatalogueSync.ReminderName)
             return;
-        if (State.Issue is null || State.CopiedVersion == State.Version)
+        if (State.Issue is null || (State.CopiedVersion == State.Version && Unannounced().Count == 0))
             await _sync.DisarmAsync();
         else
             await CopyAsync();
@@ -123,7 +129,10 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 
     private bool IsLive => State.Status is TicketStatus.Issued or TicketStatus.Transferred;
 
-    /// <summary>Stores the change, then copies the ticket and its transfers to the relational tables.</summary>
+    /// <summary>
+    /// Stores the change, then tells the people a transfer concerns and copies the ticket and its transfers to the
+    /// relational tables; the reminder armed first repeats both until they succeed.
+    /// </summary>
     private async Task SaveAsync()
     {
         State.Version++;
@@ -140,6 +149,7 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         var transfers = State.Transfers.ToList(); // a handful at most; copying all of them needs no bookkeeping
         if (await _sync.TryCopyAsync(async () =>
             {
+                await AnnounceTransfersAsync();
                 await _store.UpsertTicketAsync(view);
                 foreach (var transfer in transfers)
                     await _store.UpsertTransferAsync(transfer);

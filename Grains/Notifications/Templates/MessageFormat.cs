@@ -16,6 +16,8 @@ public static class MessageFormat
     /// <summary>7700 GBP → "£77.00"; 1500 JPY → "¥1,500"; 5000 CHF → "CHF 50.00". Unknown currencies get two decimals.</summary>
     public static string Money(long minor, string currency)
     {
+        if (string.IsNullOrEmpty(currency))
+            return minor == 0 ? "free" : minor.ToString(CultureInfo.InvariantCulture); // free entry has no currency
         var code = currency.ToUpperInvariant();
         var digits = Currencies.IsKnown(code) ? Currencies.MinorUnitDigits(code) : 2;
         var major = minor / (decimal)Pow10(digits);

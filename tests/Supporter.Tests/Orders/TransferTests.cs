@@ -102,6 +102,9 @@ public sealed class TransferTests(ApiFixture api)
 
         var offered = await Infrastructure.Catalogue.Ok(await sender.Client!.PostKeyedAsync($"/supporter/tickets/{ticketId}/transfers", new { email = address }));
         Assert.Equal(JsonValueKind.Null, offered.GetProperty("toSupporterId").ValueKind);
+        // The invitation goes to the address itself, with the link to accept.
+        var invitation = await api.Mail.NextAsync(address);
+        Assert.Contains(offered.GetProperty("id").GetGuid().ToString(), invitation.TextBody);
         var friend = await api.RegisterAsync(email: address);
         var incoming = await Infrastructure.Catalogue.Ok(await friend.Client!.GetAsync("/supporter/transfers"));
         var transferId = Assert.Single(incoming.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid();

@@ -48,6 +48,7 @@ public sealed class WebhookCrashTests
         OrderProbe.Heal(orderId);
 
         var confirmed = OrderProbe.WhenStatus(orderId, OrderStatus.Confirmed);
+        var confirmation = NotificationProbe.WhenFinished($"order-{orderId:N}-confirmed");
         await using var second = await SupporterTestCluster.StartAsync(serviceId: first.ServiceId, settings: stripe.SiloSettings());
         var order = await confirmed.Within(60);
 
@@ -58,6 +59,15 @@ public sealed class WebhookCrashTests
         var figures = await second.Client.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtimeId, "GA")).GetFigures();
         Assert.Equal(3, figures.Sold);
         Assert.Equal(0, figures.Held);
+
+        // The purchase confirmation was owed once and settled once (this supporter has no account to write to).
+        var settled = await confirmation.Within(60);
+        Assert.Equal(Supporter.Grains.Notifications.NotificationOutcome.SkippedNoRecipient, settled.Outcome);
+        await using var connection = new Npgsql.NpgsqlConnection(second.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM notification_outbox WHERE key = @key", connection);
+        count.Parameters.AddWithValue("key", $"order-{orderId:N}-confirmed");
+        Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
     }
 
     private sealed class DroppedDeliveries : HttpMessageHandler
