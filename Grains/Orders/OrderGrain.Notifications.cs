@@ -1,3 +1,4 @@
+using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
 using Supporter.Orders;
 
@@ -26,7 +27,7 @@ public sealed partial class OrderGrain
         foreach (var show in shows.Values)
             await _notifications.EnqueueAsync(show.Reminder(buyer));
         State.PurchaseNotified = true;
-        await SaveAsync();
+        await NoteAsync();
     }
 
     /// <summary>Tells the buyer a refund went through (a failed one is support's to explain).</summary>
@@ -39,6 +40,9 @@ public sealed partial class OrderGrain
                 new RefundIssuedData(OrderId, record.View.RefundId, State.Currency ?? "", record.View.AmountMinor, record.View.TicketIds.Length, record.View.Reason)));
         }
         record.Notified = true;
-        await SaveAsync();
+        await NoteAsync();
     }
+
+    /// <summary>Stores a note of the grain's own progress; the order as others see it (and its copy) is unchanged.</summary>
+    private Task NoteAsync() => this.WriteOrReloadAsync(_state, "The order");
 }
