@@ -118,7 +118,7 @@ public static class OrdersApi
             : Problems.NotFound($"You hold no ticket {id}.");
     }
 
-    private static bool TryPage(string? cursor, int? limit, out OrderReader.Cursor? after, out int size, out ValidationProblem invalid)
+    internal static bool TryPage(string? cursor, int? limit, out OrderReader.Cursor? after, out int size, out ValidationProblem invalid)
     {
         invalid = null!;
         size = limit ?? OrderReader.DefaultLimit;
@@ -135,7 +135,7 @@ public static class OrdersApi
         return true;
     }
 
-    private static ProblemHttpResult Unavailable() => TypedResults.Problem(
+    internal static ProblemHttpResult Unavailable() => TypedResults.Problem(
         title: "Listings unavailable", detail: "This instance runs without a database, so it keeps no order listings.",
         statusCode: StatusCodes.Status503ServiceUnavailable);
 

@@ -86,13 +86,10 @@ public static class TransfersApi
             return Problems.Invalid("direction", "Either 'incoming' or 'outgoing'.");
         if (status is not null && !Enum.GetValues<TransferStatus>().Any(s => s.Name() == status))
             return Problems.Invalid("status", $"One of {string.Join(", ", Enum.GetValues<TransferStatus>().Select(s => s.Name()))}.");
-        if (!OrderReader.Cursor.TryDecode(cursor, out var after))
-            return Problems.Invalid("cursor", "Pass back the nextCursor of the previous page.");
-        var size = limit ?? OrderReader.DefaultLimit;
-        if (size is < 1 or > OrderReader.MaxLimit)
-            return Problems.Invalid("limit", $"A page has 1 to {OrderReader.MaxLimit} items.");
+        if (!OrdersApi.TryPage(cursor, limit, out var after, out var size, out var invalid))
+            return invalid;
         if (reader is null)
-            return TypedResults.Problem(title: "Listings unavailable", detail: "This instance runs without a database.", statusCode: StatusCodes.Status503ServiceUnavailable);
+            return OrdersApi.Unavailable();
         return TypedResults.Ok(await reader.TransfersAsync(user.UserId(), user.FindFirst(SupporterClaims.Email)?.Value,
             incoming: direction != "outgoing", status, after, size, http.RequestAborted));
     }

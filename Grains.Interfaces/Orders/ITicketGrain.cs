@@ -25,12 +25,16 @@ public interface ITicketGrain : IGrainWithGuidKey
     /// <summary>The recipient accepts (the ticket becomes theirs with a new credential) or declines.</summary>
     Task<TicketChangeResult> AnswerTransfer(TransferAnswer answer);
 
-    /// <summary>Whether <paramref name="credential"/> is this ticket's current one and the ticket is live.</summary>
-    Task<TicketCheck> Verify(string credential);
+    /// <summary>
+    /// Whether <paramref name="credential"/> is this ticket's current one and the ticket is live, with what the ticket
+    /// is for (so the caller can tell whether the asker may know); null if the ticket was never minted.
+    /// </summary>
+    Task<TicketCheck?> Verify(string credential);
 }
 
 [GenerateSerializer, Immutable, Alias("orders.ticket-check")]
 public sealed record TicketCheck(
     [property: Id(0)] bool Valid,
-    [property: Id(1)] TicketStatus? Status,
-    [property: Id(2)] string? Reason);
+    [property: Id(1)] TicketStatus Status,
+    [property: Id(2)] string? Reason,
+    [property: Id(3)] TicketIssue Issue);

@@ -126,7 +126,7 @@ public sealed partial class OrderGrain
                 if (record.View.Status == RefundStatus.Succeeded)
                     await RestockAsync(record);
                 record.Restocked = true;
-                await SaveAsync();
+                await NoteAsync();
             }
             if (!record.Notified)
                 await NotifyRefundAsync(record);
@@ -156,11 +156,13 @@ public sealed partial class OrderGrain
             }
         }
         record.TicketsVoided = true;
-        if (voided.Count != record.View.TicketIds.Length)
+        if (voided.Count == record.View.TicketIds.Length)
         {
-            var amount = record.AmountFromTickets ? Math.Min(PriceOf(views), record.View.AmountMinor) : record.View.AmountMinor;
-            record.View = record.View with { TicketIds = voided.ToImmutable(), AmountMinor = amount };
+            await NoteAsync();
+            return;
         }
+        var amount = record.AmountFromTickets ? Math.Min(PriceOf(views), record.View.AmountMinor) : record.View.AmountMinor;
+        record.View = record.View with { TicketIds = voided.ToImmutable(), AmountMinor = amount };
         await SaveAsync();
     }
 

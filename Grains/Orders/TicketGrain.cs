@@ -105,16 +105,13 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         return new TicketChangeResult(TicketChangeOutcome.Done, View());
     }
 
-    public Task<TicketCheck> Verify(string credential)
+    public Task<TicketCheck?> Verify(string credential)
     {
-        if (State.Issue is null)
-            return Task.FromResult(new TicketCheck(false, null, "unknown-ticket"));
+        if (State.Issue is not { } issue)
+            return Task.FromResult<TicketCheck?>(null);
         var matches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential ?? ""), Encoding.UTF8.GetBytes(State.Credential));
-        if (!matches)
-            return Task.FromResult(new TicketCheck(false, null, "wrong-credential"));
-        return Task.FromResult(IsLive
-            ? new TicketCheck(true, State.Status, null)
-            : new TicketCheck(false, State.Status, State.Status.Name()));
+        var reason = !matches ? "wrong-credential" : IsLive ? null : State.Status.Name();
+        return Task.FromResult<TicketCheck?>(new TicketCheck(reason is null, State.Status, reason, issue));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -4,9 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -51,15 +48,12 @@ public sealed class FakeFcmServer : IAsyncDisposable
 
     public static async Task<FakeFcmServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var builder = LoopbackHost.CreateBuilder();
         var app = builder.Build();
         var fcm = new FakeFcmServer(app);
         app.MapPost("/token", (Delegate)fcm.TokenAsync);
         app.MapPost("/v1/projects/{project}/{action}", (Delegate)fcm.SendAsync);
-        await app.StartAsync();
-        fcm.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        fcm.BaseUrl = await LoopbackHost.StartAsync(app);
         return fcm;
     }
 

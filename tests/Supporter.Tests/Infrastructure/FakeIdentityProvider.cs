@@ -3,9 +3,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -55,14 +52,11 @@ public sealed class FakeIdentityProvider : IAsyncDisposable
 
     public static async Task<FakeIdentityProvider> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var builder = LoopbackHost.CreateBuilder();
         var app = builder.Build();
         var idp = new FakeIdentityProvider(app);
         idp.Map();
-        await app.StartAsync();
-        idp.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        idp.BaseUrl = await LoopbackHost.StartAsync(app);
         return idp;
     }
 

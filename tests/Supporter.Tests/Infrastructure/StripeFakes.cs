@@ -2,8 +2,6 @@ using System.Net.Http.Json;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
@@ -30,9 +28,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackHost.CreateBuilder().Build();
         WebhookReceiver? receiver = null;
         app.MapPost("/webhooks/stripe", async (HttpRequest request) =>
         {
@@ -42,8 +38,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
             receiver.Received.Writer.TryWrite((request.Headers["Stripe-Signature"].ToString(), body));
             return Results.StatusCode(status);
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = await LoopbackHost.StartAsync(app);
         receiver = new WebhookReceiver(app, new Uri(new Uri(address), "/webhooks/stripe"));
         return receiver;
     }
@@ -131,8 +126,7 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
 
     public static async Task<StripeEmulatorServer> StartAsync(Func<HttpMessageHandler> webhookHandler)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var builder = LoopbackHost.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Emulator:SecretKey"] = StripeEmulatorHost.SecretKey,
@@ -141,13 +135,11 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
             ["Emulator:WebhookUrl"] = "http://api.test/webhooks/stripe",
             ["Emulator:FirstRetryDelay"] = "00:00:00.100",
         });
-        builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
         Supporter.StripeEmulator.StripeEmulatorApi.AddStripeEmulator(builder);
         builder.Services.AddHttpClient(Supporter.StripeEmulator.WebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(webhookHandler);
         var app = builder.Build();
         Supporter.StripeEmulator.StripeEmulatorApi.MapStripeEmulator(app);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var address = await LoopbackHost.StartAsync(app);
         return new StripeEmulatorServer(app, new Uri(address));
     }
 
