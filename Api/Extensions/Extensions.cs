@@ -78,6 +78,7 @@ public static class Extensions
         app.MapRefundsApi();
         app.MapTransfersApi();
         app.MapTicketChecksApi();
+        app.MapPaymentMethodsApi();
         app.MapStripeWebhookApi();
         return app;
     }

@@ -2,7 +2,14 @@ using Supporter.Orders;
 
 namespace Supporter.Api.Orders;
 
-public sealed record PlaceOrderRequest(IReadOnlyList<OrderLineBody>? Lines);
+/// <summary>
+/// What to buy. <see cref="PaymentMethod"/> "default" pays at once with your saved card; <see cref="SavePaymentMethod"/>
+/// keeps the card you pay this order with for next time.
+/// </summary>
+public sealed record PlaceOrderRequest(IReadOnlyList<OrderLineBody>? Lines, string? PaymentMethod = null, bool? SavePaymentMethod = null)
+{
+    public const string SavedDefault = "default";
+}
 
 /// <summary>One of your holds to buy: the showtime, the ticket type or add-on code, and the hold id.</summary>
 public sealed record OrderLineBody(Guid ShowtimeId, string? Code, Guid HoldId);
@@ -17,7 +24,8 @@ public sealed record OrderResponse(
         order.OrderId, order.Status.Name(), order.Currency, order.TotalMinor,
         [.. order.Lines.Select(OrderLineResponse.From)],
         order.PaymentIntentId is { } intentId
-            ? new PaymentResponse("stripe", intentId, forBuyer && order.Status is OrderStatus.AwaitingPayment or OrderStatus.Expired ? order.ClientSecret : null, publishableKey)
+            ? new PaymentResponse("stripe", intentId, forBuyer && order.Status is OrderStatus.AwaitingPayment or OrderStatus.Expired ? order.ClientSecret : null, publishableKey,
+                order.RequiresAction ? PaymentResponse.Authenticate : null)
             : null,
         order.PayBy, order.TicketIds, order.RefundedMinor, order.CreatedAt, order.UpdatedAt, order.LastPaymentError,
         [.. order.Refunds.Select(RefundResponse.From)]);
@@ -31,8 +39,15 @@ public sealed record OrderLineResponse(
         line.UnitPriceMinor, line.UnitFeeMinor, line.TotalMinor, line.HoldId);
 }
 
-/// <summary>What a client needs to take the payment with Stripe.js (card, Apple Pay, Google Pay through one intent).</summary>
-public sealed record PaymentResponse(string Provider, string IntentId, string? ClientSecret, string? PublishableKey);
+/// <summary>
+/// What a client needs to take the payment with Stripe.js (card, Apple Pay, Google Pay through one intent).
+/// <see cref="NextAction"/> "authenticate": the bank wants the buyer to confirm the saved card's payment
+/// (Stripe.js <c>handleNextAction</c> with the client secret).
+/// </summary>
+public sealed record PaymentResponse(string Provider, string IntentId, string? ClientSecret, string? PublishableKey, string? NextAction = null)
+{
+    public const string Authenticate = "authenticate";
+}
 
 public sealed record OrderSummary(Guid Id, string Status, string? Currency, long TotalMinor, long RefundedMinor, int Lines, DateTimeOffset CreatedAt);
 

@@ -20,7 +20,8 @@ public static class OrdersApi
     {
         var orders = app.MapGroup("/supporter/orders").WithTags("Orders");
         orders.MapPost("/", PlaceOrder).RequireAuthorization(Policies.Supporter).WithName("PlaceOrder")
-            .WithSummary($"Buy what you hold. Send a unique {IdempotencyKeyHeader}; a retry with it gets the same order. Pay with the returned client secret.");
+            .WithSummary($"Buy what you hold. Send a unique {IdempotencyKeyHeader}; a retry with it gets the same order. Pay with the returned client secret, "
+                + "or send paymentMethod 'default' to pay with your saved card at once.");
         orders.MapGet("/", ListOrders).RequireAuthorization(Policies.Supporter).WithName("ListOrders").WithSummary("Your orders, newest first.");
         orders.MapGet("/{orderId}", GetOrder).RequireAuthorization(Policies.SignedIn).WithName("GetOrder")
             .WithSummary("One order: yours, or (for its venue's staff and admins) one bought at your venue.");
@@ -51,9 +52,19 @@ public static class OrdersApi
                 return Problems.Invalid($"lines[{i}].holdId", "The hold id is required.");
         }
 
+        if (request.PaymentMethod is not (null or PlaceOrderRequest.SavedDefault))
+            return Problems.Invalid("paymentMethod", $"Leave it out to pay in the app, or send '{PlaceOrderRequest.SavedDefault}' to pay with your saved card.");
+        var useSaved = request.PaymentMethod is not null;
+        if (useSaved && request.SavePaymentMethod == true)
+            return Problems.Invalid("savePaymentMethod", "A card is saved when you pay in the app; it cannot be asked when paying with the saved card.");
+
         var supporterId = user.UserId();
         var command = new PlaceOrder(supporterId, idempotencyKey,
-            [.. lines.Select(l => new OrderLineRequest(l.ShowtimeId, l.Code!, l.HoldId))]);
+            [.. lines.Select(l => new OrderLineRequest(l.ShowtimeId, l.Code!, l.HoldId))])
+        {
+            SavePaymentMethod = request.SavePaymentMethod == true,
+            UseSavedPaymentMethod = useSaved,
+        };
         var result = await cluster.GetGrain<IOrderGrain>(OrderIds.For(supporterId, idempotencyKey)).Place(command);
         switch (result.Outcome)
         {
@@ -64,6 +75,9 @@ public static class OrdersApi
                 return Problems.Invalid(result.Field ?? "lines", result.Detail!);
             case OrderOutcome.KeyReused:
                 return IdempotencyKeys.Reused(result.Detail);
+            case OrderOutcome.NoSavedPaymentMethod:
+                return TypedResults.Problem(title: "No saved card", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
+                    type: "/problems/no-saved-payment-method", extensions: new Dictionary<string, object?> { ["field"] = result.Field });
             case OrderOutcome.HoldUnavailable:
                 return TypedResults.Problem(title: "Hold unavailable", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                     type: "/problems/hold-unavailable", extensions: new Dictionary<string, object?> { ["field"] = result.Field });

@@ -60,7 +60,7 @@ public static class StripeWebhookApi
         return stripeEvent.Data?.Object switch
         {
             PaymentIntent intent => new StripeEventNotice(stripeEvent.Id, stripeEvent.Type, created, intent.Id, OrderOf(intent.Metadata),
-                intent.Amount, intent.Currency),
+                intent.Amount, intent.Currency) { PaymentMethodId = intent.PaymentMethodId },
             Charge charge => new StripeEventNotice(stripeEvent.Id, stripeEvent.Type, created, charge.PaymentIntentId, OrderOf(charge.Metadata),
                 charge.AmountRefunded, charge.Currency),
             _ => new StripeEventNotice(stripeEvent.Id, stripeEvent.Type, created, null, null, 0, null),

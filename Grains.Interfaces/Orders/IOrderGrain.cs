@@ -33,7 +33,11 @@ public sealed record PaymentNotice(
     [property: Id(1)] PaymentNoticeKind Kind,
     [property: Id(2)] string PaymentIntentId,
     [property: Id(3)] long AmountMinor,
-    [property: Id(4)] string Currency);
+    [property: Id(4)] string Currency)
+{
+    /// <summary>The payment method that paid (for a payment the buyer asked to save).</summary>
+    [Id(5)] public string? PaymentMethodId { get; init; }
+}
 
 [GenerateSerializer, Alias("orders.payment-notice-kind")]
 public enum PaymentNoticeKind

@@ -23,4 +23,7 @@ public sealed record StripeEventNotice(
     [property: Id(3)] string? PaymentIntentId,
     [property: Id(4)] Guid? OrderId,
     [property: Id(5)] long AmountMinor,
-    [property: Id(6)] string? Currency);
+    [property: Id(6)] string? Currency)
+{
+    [Id(7)] public string? PaymentMethodId { get; init; }
+}

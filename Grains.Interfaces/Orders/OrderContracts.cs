@@ -14,9 +14,16 @@ public sealed record PlaceOrder(
 {
     public const int MaxLines = 20;
 
+    /// <summary>Keep the card this order is paid with as the supporter's default (see <see cref="IPaymentMethodsGrain"/>).</summary>
+    [Id(3)] public bool SavePaymentMethod { get; init; }
+
+    /// <summary>Pay at once with the supporter's saved default card instead of in the app.</summary>
+    [Id(4)] public bool UseSavedPaymentMethod { get; init; }
+
     /// <summary>Same request as an earlier one: a retry, not a reuse of the key for something else.</summary>
     public bool SameAs(PlaceOrder other) =>
-        SupporterId == other.SupporterId && IdempotencyKey == other.IdempotencyKey && Lines.SequenceEqual(other.Lines);
+        SupporterId == other.SupporterId && IdempotencyKey == other.IdempotencyKey && Lines.SequenceEqual(other.Lines)
+        && SavePaymentMethod == other.SavePaymentMethod && UseSavedPaymentMethod == other.UseSavedPaymentMethod;
 }
 
 /// <summary>One of the supporter's holds to buy: a ticket type or add-on of a showtime.</summary>
@@ -106,6 +113,9 @@ public sealed record OrderView(
 
     [Id(15)] public ImmutableArray<RefundView> Refunds { get; init; } = [];
 
+    /// <summary>The provider needs the buyer to authenticate the payment (3-D Secure) in the app, with the client secret.</summary>
+    [Id(16)] public bool RequiresAction { get; init; }
+
     public IEnumerable<Guid> VenueIds => Lines.Where(l => l.VenueId is not null).Select(l => l.VenueId!.Value).Distinct();
 }
 
@@ -121,6 +131,8 @@ public enum OrderOutcome
     HoldUnavailable = 3,
     /// <summary>The payment provider could not be reached; the same request can be retried.</summary>
     PaymentUnavailable = 4,
+    /// <summary>Asked to pay with the saved card, but the supporter has none.</summary>
+    NoSavedPaymentMethod = 5,
 }
 
 [GenerateSerializer, Immutable, Alias("orders.result")]

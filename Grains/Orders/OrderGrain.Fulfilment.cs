@@ -23,6 +23,7 @@ public sealed partial class OrderGrain
             if (State.Status is OrderStatus.Pending or OrderStatus.AwaitingPayment && State.Payment is null)
             {
                 State.LastPaymentError = "The payment was declined; try another card or payment method.";
+                State.RequiresAction = false;
                 await SaveAsync();
             }
             return View();
@@ -46,6 +47,7 @@ public sealed partial class OrderGrain
         await FulfilAsync();
         // Also after a crash between confirming and queueing the confirmation: the redelivered event gets here.
         await NotifyPurchaseAsync();
+        await RememberPaymentMethodAsync(notice);
         return View();
     }
 

@@ -182,7 +182,7 @@ public sealed partial class OrderGrain
             {
                 error = exception.StripeError?.Message ?? exception.Message;
             }
-            catch (Exception exception) when (exception is Stripe.StripeException or HttpRequestException or TaskCanceledException)
+            catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
             {
                 LogRefundDeferred(exception, OrderId, record.View.RefundId);
                 return false;

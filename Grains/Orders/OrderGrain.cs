@@ -58,9 +58,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         {
             if (!earlier.SameAs(command))
                 return new OrderResult(OrderOutcome.KeyReused, null, "This idempotency key was used for a different order.");
-            // A retry: finish what the first attempt could not (the intent, or the copy) and answer the same order.
-            if (State.Status == OrderStatus.Pending && State.TotalMinor > 0 && !await TryCreateIntentAsync())
-                return new OrderResult(OrderOutcome.PaymentUnavailable, View(), "The payment provider could not be reached; retry the same request.");
+            // A retry: finish what the first attempt could not (the intent, paying with the saved card, or the copy)
+            // and answer the same order.
+            if (State.TotalMinor > 0 && !await ProceedToPaymentAsync())
+                return PaymentUnavailable();
             await NotifyPurchaseAsync();
             await CopyAsync();
             return new OrderResult(OrderOutcome.Placed, View());
@@ -69,6 +70,9 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         var (lines, currency, problem) = await PriceAsync(command);
         if (problem is not null)
             return problem;
+        var (customerId, savedMethodId, refusal) = lines.Sum(l => l.Line.TotalMinor) > 0 ? await ChoosePaymentMethodAsync(command) : default;
+        if (refusal is not null)
+            return refusal;
 
         var now = _clock.UtcNow;
         State.Request = command;
@@ -78,6 +82,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.TotalMinor = State.Lines.Sum(l => l.TotalMinor);
         State.PayBy = lines.Min(l => l.PayBy);
         State.CreatedAt = now;
+        State.CustomerId = customerId;
+        State.SavedPaymentMethodId = savedMethodId;
         await SaveAsync();
         await EnsureExpiryCheckAsync();
 
@@ -87,11 +93,22 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             await FulfilAsync();
             await NotifyPurchaseAsync();
         }
-        else if (!await TryCreateIntentAsync())
+        else if (!await ProceedToPaymentAsync())
         {
-            return new OrderResult(OrderOutcome.PaymentUnavailable, View(), "The payment provider could not be reached; retry the same request.");
+            return PaymentUnavailable();
         }
         return new OrderResult(OrderOutcome.Placed, View());
+    }
+
+    private OrderResult PaymentUnavailable() => new(OrderOutcome.PaymentUnavailable, State.Request is null ? null : View(),
+        "The payment provider could not be reached; retry the same request.");
+
+    /// <summary>Creates the intent, then pays it with the saved card if that was asked; false if the provider cannot be reached.</summary>
+    private async Task<bool> ProceedToPaymentAsync()
+    {
+        if (State.Status == OrderStatus.Pending && !await TryCreateIntentAsync())
+            return false;
+        return await TryPayWithSavedMethodAsync();
     }
 
     public Task<OrderView?> Get() => Task.FromResult(State.Request is null ? null : View());
@@ -151,9 +168,14 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         CreatedIntent intent;
         try
         {
-            intent = await _payments.CreateIntentAsync(new IntentRequest(OrderId, State.Request!.SupporterId, State.TotalMinor, State.Currency!, $"order-{OrderId:N}-intent"));
+            intent = await _payments.CreateIntentAsync(new IntentRequest(OrderId, State.Request!.SupporterId, State.TotalMinor, State.Currency!, $"order-{OrderId:N}-intent")
+            {
+                CustomerId = State.CustomerId,
+                SaveForLater = State.Request.SavePaymentMethod,
+                WithoutRedirects = State.SavedPaymentMethodId is not null,
+            });
         }
-        catch (Exception exception) when (exception is Stripe.StripeException or HttpRequestException or TaskCanceledException)
+        catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
         {
             LogIntentFailed(exception, OrderId);
             return false;
@@ -241,6 +263,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.PaymentIntentId, State.ClientSecret, State.PayBy, State.TicketIds, State.RefundedMinor, State.CreatedAt, State.UpdatedAt, State.Version)
     {
         LastPaymentError = State.Payment is null ? State.LastPaymentError : null,
+        RequiresAction = State.RequiresAction && State.Payment is null && State.Status == OrderStatus.AwaitingPayment,
         Refunds = [.. State.Refunds.Select(r => r.View)],
     };
 

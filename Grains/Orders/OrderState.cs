@@ -36,6 +36,16 @@ public sealed class OrderState
     [Id(19)] public long ProviderRefundedMinor { get; set; }
     /// <summary>The purchase confirmation and show reminders are in the outbox.</summary>
     [Id(20)] public bool PurchaseNotified { get; set; }
+    /// <summary>The buyer's customer at the provider, when a card is to be saved or a saved one used.</summary>
+    [Id(21)] public string? CustomerId { get; set; }
+    /// <summary>The saved card to pay with, chosen when the order was placed.</summary>
+    [Id(22)] public string? SavedPaymentMethodId { get; set; }
+    /// <summary>The provider answered the attempt to pay with the saved card (whatever the answer was).</summary>
+    [Id(23)] public bool SavedMethodTried { get; set; }
+    /// <summary>The provider wants the buyer to authenticate the payment in the app.</summary>
+    [Id(24)] public bool RequiresAction { get; set; }
+    /// <summary>The card the order was paid with was handed to the buyer's saved methods.</summary>
+    [Id(25)] public bool PaymentMethodRemembered { get; set; }
 }
 
 /// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>

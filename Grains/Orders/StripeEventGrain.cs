@@ -79,7 +79,10 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
         if (kind is null || notice.OrderId is not { } orderId || notice.PaymentIntentId is not { } intentId)
             return;
         var order = await GrainFactory.GetGrain<IOrderGrain>(orderId)
-            .ApplyPayment(new PaymentNotice(notice.EventId, kind.Value, intentId, notice.AmountMinor, notice.Currency ?? ""));
+            .ApplyPayment(new PaymentNotice(notice.EventId, kind.Value, intentId, notice.AmountMinor, notice.Currency ?? "")
+            {
+                PaymentMethodId = notice.PaymentMethodId,
+            });
         if (order is null)
             LogUnknownOrder(EventId, orderId);
     }
