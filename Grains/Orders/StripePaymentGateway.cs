@@ -53,6 +53,9 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
             // Paid in the meantime (another tab, a retry that went through): the payment stands.
             if (exception.StripeError.PaymentIntent is { Status: "succeeded" } paid)
                 return new IntentConfirmation(ConfirmationOutcome.Succeeded, paid.AmountReceived, paid.Currency);
+            // The intent, not the card, is the problem (cancelled as the order expired): the card is not to blame.
+            if (exception.StripeError.Code == "payment_intent_unexpected_state")
+                return Refused(ConfirmationOutcome.Declined, exception);
             return Refused(ConfirmationOutcome.MethodUnusable, exception);
         }
         var outcome = intent.Status switch
