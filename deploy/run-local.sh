@@ -132,7 +132,7 @@ cat >&2 <<TXT
   Payments        $($emulate_stripe && echo "Stripe emulator $stripe_api (test cards: pm_card_visa, pm_card_chargeDeclined…)" || echo "Stripe at $stripe_api")
   Demo accounts   fan@demo.supporter.local, venue@…, door@…, agent@…, artist@…   password: demo-password-2027
   Demo showtime   curl http://127.0.0.1:5080/api/showtimes/5e7f0a10-0000-4000-8000-000000000003/availability
-  Demo purchase   deploy/demo-purchase.sh   (hold, order, pay with a test card, tickets)
+  Demo purchase   deploy/demo-purchase.sh   (hold, order, pay with a test card and save it, tickets; "saved" pays with it)
 
   Ctrl+C stops everything.
 TXT
