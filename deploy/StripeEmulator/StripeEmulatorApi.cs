@@ -8,7 +8,7 @@ namespace Supporter.StripeEmulator;
 /// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel), refunds and reading charges —
 /// plus <c>/_emulator</c> endpoints to set fault switches and read what was sent.
 /// </summary>
-public static class StripeEmulatorApi
+public static partial class StripeEmulatorApi
 {
     public static WebApplicationBuilder AddStripeEmulator(this WebApplicationBuilder builder)
     {
@@ -40,6 +40,7 @@ public static class StripeEmulatorApi
             requests.HandleAsync(http, _ => store.FindRefund(id) is { } refund ? StripeReply.Ok(refund) : StripeObjects.NotFound("refund", id)));
         v1.MapGet("/charges/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
             requests.HandleAsync(http, _ => store.FindCharge(id) is { } charge ? StripeReply.Ok(charge) : StripeObjects.NotFound("charge", id)));
+        MapCustomers(v1);
 
         var control = app.MapGroup("/_emulator");
         control.MapGet("/faults", (FaultSwitch faults) => faults.Current);

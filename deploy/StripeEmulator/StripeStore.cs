@@ -4,15 +4,16 @@ using Microsoft.Extensions.Options;
 namespace Supporter.StripeEmulator;
 
 /// <summary>
-/// Payment intents, charges, refunds and events, in memory. One lock: the emulator serves tests and demos, not
-/// load, and one lock keeps every object change and the event it causes in the same order.
+/// Payment intents, charges, refunds, customers, their saved cards and events, in memory. One lock: the emulator
+/// serves tests and demos, not load, and one lock keeps every object change and the event it causes in the same order.
 /// </summary>
-public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> options, WebhookSender webhooks)
+public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOptions> options, WebhookSender webhooks)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _intents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _charges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _refunds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _events = [];
 
     /// <summary>Test payment methods, as Stripe names them, and how their charges end.</summary>
