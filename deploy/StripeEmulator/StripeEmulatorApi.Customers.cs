@@ -9,6 +9,12 @@ public static partial class StripeEmulatorApi
             requests.HandleAsync(http, form => CreateCustomer(form, store)));
         v1.MapGet("/customers/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
             requests.HandleAsync(http, _ => store.FindCustomer(id) is { } customer ? StripeReply.Ok(customer) : StripeObjects.NotFound("customer", id)));
+        v1.MapGet("/customers/{id}/payment_methods", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, form => store.PaymentMethodsOf(id, form.Value("type")) is { } list ? StripeReply.Ok(list) : StripeObjects.NotFound("customer", id)));
+        v1.MapGet("/payment_methods/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, _ => store.FindPaymentMethod(id) is { } method ? StripeReply.Ok(method) : StripeObjects.NotFound("PaymentMethod", id)));
+        v1.MapPost("/payment_methods/{id}/detach", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, _ => store.Detach(id)));
     }
 
     private static StripeReply CreateCustomer(Form form, StripeStore store)

@@ -16,54 +16,50 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
     private readonly Dictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _events = [];
 
-    /// <summary>Test payment methods, as Stripe names them, and how their charges end.</summary>
-    private static readonly Dictionary<string, string?> PaymentMethods = new(StringComparer.Ordinal)
-    {
-        ["pm_card_visa"] = null,
-        ["pm_card_mastercard"] = null,
-        ["pm_card_amex"] = null,
-        ["pm_card_applepay"] = null,
-        ["pm_card_googlepay"] = null,
-        ["pm_card_chargeDeclined"] = "generic_decline",
-        ["pm_card_visa_chargeDeclined"] = "generic_decline",
-        ["pm_card_chargeDeclinedInsufficientFunds"] = "insufficient_funds",
-    };
-
-    public static bool IsKnownPaymentMethod(string id) => PaymentMethods.ContainsKey(id) || id.StartsWith("pm_saved_", StringComparison.Ordinal);
-
-    public JsonObject CreateIntent(long amount, string currency, JsonObject metadata, string? customer, string? paymentMethod, string? description, bool automaticMethods)
+    /// <summary>
+    /// Creates an intent once its customer exists and its payment method (if any) may pay for that customer; the
+    /// refusal otherwise, as Stripe words it.
+    /// </summary>
+    public StripeReply CreateIntent(NewIntent request)
     {
         lock (_gate)
         {
+            if (request.Customer is { } customer && !_customers.ContainsKey(customer))
+                return StripeObjects.NoSuch("customer", customer, "customer");
+            if (request.PaymentMethod is { } method && Unusable(method, request.Customer, intent: null) is { } refusal)
+                return refusal;
             var id = StripeObjects.NewId("pi");
             var intent = new JsonObject
             {
                 ["id"] = id,
                 ["object"] = "payment_intent",
-                ["amount"] = amount,
+                ["amount"] = request.Amount,
                 ["amount_capturable"] = 0L,
                 ["amount_received"] = 0L,
-                ["automatic_payment_methods"] = automaticMethods ? new JsonObject { ["enabled"] = true, ["allow_redirects"] = "always" } : null,
+                ["automatic_payment_methods"] = request.AllowRedirects is { } redirects
+                    ? new JsonObject { ["enabled"] = true, ["allow_redirects"] = redirects }
+                    : null,
                 ["canceled_at"] = null,
                 ["cancellation_reason"] = null,
                 ["capture_method"] = "automatic_async",
                 ["client_secret"] = $"{id}_secret_{StripeObjects.NewId("cs")[3..]}",
                 ["confirmation_method"] = "automatic",
                 ["created"] = StripeObjects.Unix(time.GetUtcNow()),
-                ["currency"] = currency,
-                ["customer"] = customer,
-                ["description"] = description,
+                ["currency"] = request.Currency,
+                ["customer"] = request.Customer,
+                ["description"] = request.Description,
                 ["last_payment_error"] = null,
                 ["latest_charge"] = null,
                 ["livemode"] = false,
-                ["metadata"] = metadata,
-                ["payment_method"] = paymentMethod,
+                ["metadata"] = request.Metadata,
+                ["payment_method"] = request.PaymentMethod,
                 ["payment_method_types"] = new JsonArray("card", "apple_pay", "google_pay"),
-                ["status"] = paymentMethod is null ? "requires_payment_method" : "requires_confirmation",
+                ["setup_future_usage"] = request.SetupFutureUsage,
+                ["status"] = request.PaymentMethod is null ? "requires_payment_method" : "requires_confirmation",
             };
             _intents[id] = intent;
             Publish("payment_intent.created", intent);
-            return Copy(intent);
+            return StripeReply.Ok(Copy(intent));
         }
     }
 
@@ -74,33 +70,30 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
     }
 
     /// <summary>
-    /// Confirms with <paramref name="paymentMethod"/> (or the one already attached). A declined card leaves the
-    /// intent payable again and answers the decline code; success creates the charge.
+    /// Confirms with <paramref name="paymentMethod"/> (or the one already on the intent). A declined card leaves the
+    /// intent payable again (402); success creates the charge and, for an intent that saves its card, the customer's
+    /// new payment method.
     /// </summary>
-    public (JsonObject? Intent, string? Problem, string? DeclineCode) Confirm(string id, string? paymentMethod)
+    public StripeReply Confirm(string id, string? paymentMethod)
     {
         lock (_gate)
         {
             if (!_intents.TryGetValue(id, out var intent))
-                return (null, "missing", null);
+                return StripeObjects.NotFound("payment_intent", id);
             var status = (string)intent["status"]!;
             if (status is "succeeded" or "canceled" or "processing")
-                return (Copy(intent), $"This PaymentIntent's status is {status}, so it cannot be confirmed.", null);
+                return UnexpectedState(intent, $"This PaymentIntent's status is {status}, so it cannot be confirmed.");
             paymentMethod ??= (string?)intent["payment_method"];
             if (paymentMethod is null)
-                return (Copy(intent), "You cannot confirm this PaymentIntent because it's missing a payment method.", null);
+                return UnexpectedState(intent, "You cannot confirm this PaymentIntent because it's missing a payment method.");
+            if (Unusable(paymentMethod, (string?)intent["customer"], intent) is { } refusal)
+                return refusal;
+            var card = CardOf(paymentMethod);
             intent["payment_method"] = paymentMethod;
-            var decline = PaymentMethods.GetValueOrDefault(paymentMethod);
-            if (decline is not null)
-            {
-                intent["status"] = "requires_payment_method";
-                intent["last_payment_error"] = new JsonObject
-                {
-                    ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = decline, ["message"] = "Your card was declined.",
-                };
-                Publish("payment_intent.payment_failed", intent);
-                return (Copy(intent), null, decline);
-            }
+            if (card.DeclineCode is { } decline)
+                return Decline(intent, "card_declined", decline, "Your card was declined.");
+            if ((string?)intent["customer"] is { } customer && intent["setup_future_usage"] is not null && TestCard.ById.ContainsKey(paymentMethod))
+                paymentMethod = SaveCard(card, customer);
             var charge = new JsonObject
             {
                 ["id"] = StripeObjects.NewId("ch"),
@@ -125,11 +118,28 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
             intent["amount_received"] = intent["amount"]!.DeepClone();
             intent["latest_charge"] = charge["id"]!.DeepClone();
             intent["last_payment_error"] = null;
+            intent["payment_method"] = paymentMethod;
             Publish("charge.succeeded", charge);
             Publish("payment_intent.succeeded", intent);
-            return (Copy(intent), null, null);
+            return StripeReply.Ok(Copy(intent));
         }
     }
+
+    private StripeReply Decline(JsonObject intent, string code, string declineCode, string message)
+    {
+        intent["status"] = "requires_payment_method";
+        intent["last_payment_error"] = new JsonObject
+        {
+            ["type"] = "card_error", ["code"] = code, ["decline_code"] = declineCode, ["message"] = message,
+        };
+        Publish("payment_intent.payment_failed", intent);
+        return StripeObjects.Error(402, "card_error", message, code,
+            extra: new JsonObject { ["decline_code"] = declineCode, ["payment_intent"] = Copy(intent) });
+    }
+
+    private static StripeReply UnexpectedState(JsonObject intent, string message) =>
+        StripeObjects.Error(400, "invalid_request_error", message, "payment_intent_unexpected_state",
+            extra: new JsonObject { ["payment_intent"] = Copy(intent) });
 
     public (JsonObject? Intent, string? Problem) Cancel(string id, string? reason)
     {
@@ -226,3 +236,8 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
 
     private static JsonObject Copy(JsonObject value) => (JsonObject)value.DeepClone();
 }
+
+/// <summary>What a new intent asks for; no <see cref="AllowRedirects"/>: automatic payment methods are off.</summary>
+public sealed record NewIntent(
+    long Amount, string Currency, JsonObject Metadata, string? Customer, string? PaymentMethod, string? Description,
+    string? AllowRedirects, string? SetupFutureUsage);
