@@ -11,7 +11,7 @@ namespace Supporter.StripeEmulator;
 /// endpoints to set fault switches and read what was sent. Test payment methods: <c>pm_card_visa</c>,
 /// <c>pm_card_mastercard</c>, <c>pm_card_amex</c>, <c>pm_card_applepay</c>, <c>pm_card_googlepay</c> pay;
 /// <c>pm_card_chargeDeclined</c>, <c>pm_card_visa_chargeDeclined</c>, <c>pm_card_chargeDeclinedInsufficientFunds</c>
-/// decline.
+/// decline; <c>pm_card_authenticationRequired</c> asks for 3-D Secure whenever the server confirms.
 /// </summary>
 public static partial class StripeEmulatorApi
 {
@@ -96,7 +96,7 @@ public static partial class StripeEmulatorApi
     private static StripeReply ConfirmIntent(string id, Form form, StripeStore store) =>
         Visible(store.FindIntent(id), form, id) is { Status: not 200 } hidden
             ? hidden
-            : store.Confirm(id, form.Value("payment_method"));
+            : store.Confirm(id, form.Value("payment_method"), form.SecretKey, offSession: form.Value("off_session") == "true");
 
     private static StripeReply CancelIntent(string id, Form form, StripeStore store)
     {

@@ -52,6 +52,7 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
                 ["latest_charge"] = null,
                 ["livemode"] = false,
                 ["metadata"] = request.Metadata,
+                ["next_action"] = null,
                 ["payment_method"] = request.PaymentMethod,
                 ["payment_method_types"] = new JsonArray("card", "apple_pay", "google_pay"),
                 ["setup_future_usage"] = request.SetupFutureUsage,
@@ -72,9 +73,10 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
     /// <summary>
     /// Confirms with <paramref name="paymentMethod"/> (or the one already on the intent). A declined card leaves the
     /// intent payable again (402); success creates the charge and, for an intent that saves its card, the customer's
-    /// new payment method.
+    /// new payment method. A card that always asks for 3-D Secure stops at <c>requires_action</c> when the server
+    /// confirms; confirmed by the browser (<paramref name="secretKey"/> false) the supporter has passed the challenge.
     /// </summary>
-    public StripeReply Confirm(string id, string? paymentMethod)
+    public StripeReply Confirm(string id, string? paymentMethod, bool secretKey, bool offSession)
     {
         lock (_gate)
         {
@@ -90,6 +92,13 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
                 return refusal;
             var card = CardOf(paymentMethod);
             intent["payment_method"] = paymentMethod;
+            if (card.AlwaysAuthenticate && secretKey)
+            {
+                // Off session nobody is there to answer the bank's challenge: Stripe declines instead of asking.
+                return offSession
+                    ? Decline(intent, "authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication.")
+                    : RequireAction(intent);
+            }
             if (card.DeclineCode is { } decline)
                 return Decline(intent, "card_declined", decline, "Your card was declined.");
             if ((string?)intent["customer"] is { } customer && intent["setup_future_usage"] is not null && TestCard.ById.ContainsKey(paymentMethod))
@@ -118,6 +127,7 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
             intent["amount_received"] = intent["amount"]!.DeepClone();
             intent["latest_charge"] = charge["id"]!.DeepClone();
             intent["last_payment_error"] = null;
+            intent["next_action"] = null;
             intent["payment_method"] = paymentMethod;
             Publish("charge.succeeded", charge);
             Publish("payment_intent.succeeded", intent);
@@ -125,9 +135,23 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
         }
     }
 
+    private StripeReply RequireAction(JsonObject intent)
+    {
+        intent["status"] = "requires_action";
+        // Stripe.js reads use_stripe_sdk to run the challenge; its contents are Stripe's own business.
+        intent["next_action"] = new JsonObject
+        {
+            ["type"] = "use_stripe_sdk",
+            ["use_stripe_sdk"] = new JsonObject { ["type"] = "three_d_secure_redirect", ["source"] = StripeObjects.NewId("src") },
+        };
+        Publish("payment_intent.requires_action", intent);
+        return StripeReply.Ok(Copy(intent));
+    }
+
     private StripeReply Decline(JsonObject intent, string code, string declineCode, string message)
     {
         intent["status"] = "requires_payment_method";
+        intent["next_action"] = null;
         intent["last_payment_error"] = new JsonObject
         {
             ["type"] = "card_error", ["code"] = code, ["decline_code"] = declineCode, ["message"] = message,
@@ -152,6 +176,7 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
                 return (Copy(intent), $"You cannot cancel this PaymentIntent because it has a status of {status}.");
             intent["status"] = "canceled";
             intent["canceled_at"] = StripeObjects.Unix(time.GetUtcNow());
+            intent["next_action"] = null;
             intent["cancellation_reason"] = reason;
             Publish("payment_intent.canceled", intent);
             return (Copy(intent), null);

@@ -6,7 +6,7 @@ namespace Supporter.StripeEmulator;
 /// One of Stripe's test payment methods (<c>pm_card_visa</c>, …): the card behind it (brand and last four of Stripe's
 /// test number, the wallet it came through) and how its payments end. A card saved from one keeps its behaviour.
 /// </summary>
-internal sealed record TestCard(string Brand, string Last4, string? Wallet = null, string? DeclineCode = null)
+internal sealed record TestCard(string Brand, string Last4, string? Wallet = null, string? DeclineCode = null, bool AlwaysAuthenticate = false)
 {
     public static IReadOnlyDictionary<string, TestCard> ById { get; } = new Dictionary<string, TestCard>(StringComparer.Ordinal)
     {
@@ -19,6 +19,8 @@ internal sealed record TestCard(string Brand, string Last4, string? Wallet = nul
         ["pm_card_chargeDeclined"] = new("visa", "0002", DeclineCode: "generic_decline"),
         ["pm_card_visa_chargeDeclined"] = new("visa", "0002", DeclineCode: "generic_decline"),
         ["pm_card_chargeDeclinedInsufficientFunds"] = new("visa", "9995", DeclineCode: "insufficient_funds"),
+        // 4000 0027 6000 3184: 3-D Secure on every payment, even once saved.
+        ["pm_card_authenticationRequired"] = new("visa", "3184", AlwaysAuthenticate: true),
     };
 
     /// <summary>The <c>card</c> of a payment method object, expiring a few years after <paramref name="now"/>.</summary>

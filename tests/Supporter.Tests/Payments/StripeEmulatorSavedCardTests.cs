@@ -123,6 +123,42 @@ public sealed class StripeEmulatorSavedCardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_card_that_needs_3d_secure_stops_for_the_challenge_when_the_server_confirms_it_and_pays_once_the_browser_has()
+    {
+        var customer = await _customers.CreateAsync(new CustomerCreateOptions { Email = "secure@example.test" });
+        // The first payment is confirmed in the browser, where the supporter passes the challenge: it pays and is saved.
+        var first = await _intents.CreateAsync(Saving(3000, customer.Id));
+        var firstPaid = await _browser.ConfirmAsync(first.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_authenticationRequired", ClientSecret = first.ClientSecret });
+        Assert.Equal("succeeded", firstPaid.Status);
+        var saved = await _methods.GetAsync(firstPaid.PaymentMethodId);
+        Assert.Equal(("visa", "3184"), (saved.Card.Brand, saved.Card.Last4));
+
+        // Reused by the server, the bank asks again: no charge, and the browser is told to run the challenge.
+        var intent = await _intents.CreateAsync(new PaymentIntentCreateOptions { Amount = 4000, Currency = "gbp", Customer = customer.Id, PaymentMethod = saved.Id, Confirm = true });
+        Assert.Equal(("requires_action", "use_stripe_sdk"), (intent.Status, intent.NextAction.Type));
+        Assert.Null(intent.LatestChargeId);
+        Assert.Equal("payment_intent.created", (await NextEventAboutAsync(intent.Id)).Type);
+        var requiresAction = await NextEventAboutAsync(intent.Id);
+        Assert.Equal(("payment_intent.requires_action", "requires_action"), (requiresAction.Type, Assert.IsType<PaymentIntent>(requiresAction.Data.Object).Status));
+        Assert.Equal("requires_action", (await _intents.ConfirmAsync(intent.Id)).Status);
+
+        var paid = await _browser.ConfirmAsync(intent.Id, new PaymentIntentConfirmOptions { ClientSecret = intent.ClientSecret });
+        Assert.Equal(("succeeded", saved.Id, 4000L), (paid.Status, paid.PaymentMethodId, paid.AmountReceived));
+        Assert.Null(paid.NextAction);
+        Assert.Equal("payment_intent.requires_action", (await NextEventAboutAsync(intent.Id)).Type); // the second server confirm
+        Assert.Equal("charge.succeeded", (await NextEventAboutAsync(intent.Id)).Type);
+        Assert.Equal("payment_intent.succeeded", (await NextEventAboutAsync(intent.Id)).Type);
+        Assert.Single((await _customerMethods.ListAsync(customer.Id)).Data);
+
+        // Off session nobody can answer the challenge: Stripe declines and says why.
+        var offSession = await _intents.CreateAsync(new PaymentIntentCreateOptions { Amount = 500, Currency = "gbp", Customer = customer.Id, PaymentMethod = saved.Id });
+        var declined = await Assert.ThrowsAsync<StripeException>(() => _intents.ConfirmAsync(offSession.Id, new PaymentIntentConfirmOptions { OffSession = true }));
+        Assert.Equal((HttpStatusCode.PaymentRequired, "card_error", "authentication_required", "authentication_required"),
+            (declined.HttpStatusCode, declined.StripeError.Type, declined.StripeError.Code, declined.StripeError.DeclineCode));
+        Assert.Equal("requires_payment_method", declined.StripeError.PaymentIntent.Status);
+    }
+
+    [Fact]
     public async Task A_saved_card_pays_only_for_its_customer_and_never_again_once_detached()
     {
         var owner = await _customers.CreateAsync(new CustomerCreateOptions { Email = "owner@example.test" });
