@@ -5,10 +5,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Supporter.StripeEmulator;
 
 /// <summary>
-/// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel), refunds and reading charges —
-/// plus <c>/_emulator</c> endpoints to set fault switches and read what was sent.
+/// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel; with a customer
+/// and <c>setup_future_usage</c> a successful payment saves the card), refunds, reading charges, customers (create,
+/// retrieve, list their payment methods) and saved payment methods (retrieve, detach) — plus <c>/_emulator</c>
+/// endpoints to set fault switches and read what was sent. Test payment methods: <c>pm_card_visa</c>,
+/// <c>pm_card_mastercard</c>, <c>pm_card_amex</c>, <c>pm_card_applepay</c>, <c>pm_card_googlepay</c> pay;
+/// <c>pm_card_chargeDeclined</c>, <c>pm_card_visa_chargeDeclined</c>, <c>pm_card_chargeDeclinedInsufficientFunds</c>
+/// decline; <c>pm_card_authenticationRequired</c> asks for 3-D Secure whenever the server confirms.
 /// </summary>
-public static class StripeEmulatorApi
+public static partial class StripeEmulatorApi
 {
     public static WebApplicationBuilder AddStripeEmulator(this WebApplicationBuilder builder)
     {
@@ -40,6 +45,7 @@ public static class StripeEmulatorApi
             requests.HandleAsync(http, _ => store.FindRefund(id) is { } refund ? StripeReply.Ok(refund) : StripeObjects.NotFound("refund", id)));
         v1.MapGet("/charges/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
             requests.HandleAsync(http, _ => store.FindCharge(id) is { } charge ? StripeReply.Ok(charge) : StripeObjects.NotFound("charge", id)));
+        MapCustomers(v1);
 
         var control = app.MapGroup("/_emulator");
         control.MapGet("/faults", (FaultSwitch faults) => faults.Current);
@@ -69,33 +75,28 @@ public static class StripeEmulatorApi
             return StripeObjects.Missing("currency");
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterLower))
             return StripeObjects.Invalid("currency", $"Invalid currency: {currency}. Use a lowercase ISO currency code.");
-        var paymentMethod = form.Value("payment_method");
-        if (paymentMethod is not null && !StripeStore.IsKnownPaymentMethod(paymentMethod))
-            return StripeObjects.NotFound("PaymentMethod", paymentMethod);
+        var setupFutureUsage = form.Value("setup_future_usage");
+        if (setupFutureUsage is not (null or "on_session" or "off_session"))
+            return StripeObjects.Invalid("setup_future_usage", "Invalid setup_future_usage: must be one of on_session or off_session");
         var automatic = form.Value("automatic_payment_methods[enabled]") == "true";
-        var intent = store.CreateIntent(amount, currency, form.Hash("metadata"), form.Value("customer"), paymentMethod, form.Value("description"), automatic);
-        return form.Value("confirm") == "true" ? ConfirmIntent((string)intent["id"]!, form, store) : StripeReply.Ok(intent);
+        var allowRedirects = form.Value("automatic_payment_methods[allow_redirects]");
+        if (allowRedirects is not (null or "always" or "never"))
+        {
+            return StripeObjects.Invalid("automatic_payment_methods[allow_redirects]",
+                "Invalid automatic_payment_methods[allow_redirects]: must be one of always or never");
+        }
+        if (allowRedirects is not null && !automatic)
+            return StripeObjects.Missing("automatic_payment_methods[enabled]");
+        // return_url is taken and left unused: no emulated payment method redirects the supporter anywhere.
+        var created = store.CreateIntent(new NewIntent(amount, currency, form.Hash("metadata"), form.Value("customer"), form.Value("payment_method"),
+            form.Value("description"), automatic ? allowRedirects ?? "always" : null, setupFutureUsage));
+        return created.Status == 200 && form.Value("confirm") == "true" ? ConfirmIntent((string)created.Body["id"]!, form, store) : created;
     }
 
-    private static StripeReply ConfirmIntent(string id, Form form, StripeStore store)
-    {
-        if (Visible(store.FindIntent(id), form, id) is { Status: not 200 } hidden)
-            return hidden;
-        var paymentMethod = form.Value("payment_method");
-        if (paymentMethod is not null && !StripeStore.IsKnownPaymentMethod(paymentMethod))
-            return StripeObjects.NotFound("PaymentMethod", paymentMethod);
-        var (intent, problem, decline) = store.Confirm(id, paymentMethod);
-        if (intent is null)
-            return StripeObjects.NotFound("payment_intent", id);
-        if (problem is not null)
-            return StripeObjects.Error(400, "invalid_request_error", problem, "payment_intent_unexpected_state", extra: new JsonObject { ["payment_intent"] = intent });
-        if (decline is not null)
-        {
-            return StripeObjects.Error(402, "card_error", "Your card was declined.", "card_declined",
-                extra: new JsonObject { ["decline_code"] = decline, ["payment_intent"] = intent });
-        }
-        return StripeReply.Ok(intent);
-    }
+    private static StripeReply ConfirmIntent(string id, Form form, StripeStore store) =>
+        Visible(store.FindIntent(id), form, id) is { Status: not 200 } hidden
+            ? hidden
+            : store.Confirm(id, form.Value("payment_method"), form.SecretKey, offSession: form.Value("off_session") == "true");
 
     private static StripeReply CancelIntent(string id, Form form, StripeStore store)
     {

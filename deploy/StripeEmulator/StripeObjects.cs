@@ -39,6 +39,10 @@ internal static class StripeObjects
     public static StripeReply NotFound(string kind, string id) =>
         Error(404, "invalid_request_error", $"No such {kind}: '{id}'", "resource_missing", "id");
 
+    /// <summary>An id given as a parameter that names nothing: a bad request (400), not a missing resource (404).</summary>
+    public static StripeReply NoSuch(string kind, string id, string param) =>
+        Error(400, "invalid_request_error", $"No such {kind}: '{id}'", "resource_missing", param);
+
     public static long Unix(DateTimeOffset instant) => instant.ToUnixTimeSeconds();
 }
 

@@ -15,10 +15,10 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
 
     public async Task<IResult> HandleAsync(HttpContext http, Func<Form, StripeReply> handle, bool publishableAllowed = false)
     {
-        var form = new Form(http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null, http.Request.Query);
         var key = ApiKey(http.Request.Headers.Authorization.ToString());
         var settings = options.Value;
         var secret = key == settings.SecretKey;
+        var form = new Form(http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : null, http.Request.Query, secret);
         if (!secret && !(publishableAllowed && key == settings.PublishableKey))
         {
             return StripeObjects.Error(401, "invalid_request_error",
@@ -73,9 +73,14 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
     }
 }
 
-/// <summary>Stripe's form encoding (<c>metadata[order_id]=…</c>), with the query string as a fallback for GETs.</summary>
-public sealed class Form(IFormCollection? form, IQueryCollection query)
+/// <summary>
+/// Stripe's form encoding (<c>metadata[order_id]=…</c>), with the query string as a fallback for GETs, and which key
+/// sent it: the secret key is the platform's server, the publishable key a supporter's browser (Stripe.js).
+/// </summary>
+public sealed class Form(IFormCollection? form, IQueryCollection query, bool secretKey)
 {
+    public bool SecretKey => secretKey;
+
     public string? Value(string name) =>
         form is not null && form.TryGetValue(name, out var value) ? value.ToString()
         : query.TryGetValue(name, out var fromQuery) ? fromQuery.ToString()

@@ -4,65 +4,63 @@ using Microsoft.Extensions.Options;
 namespace Supporter.StripeEmulator;
 
 /// <summary>
-/// Payment intents, charges, refunds and events, in memory. One lock: the emulator serves tests and demos, not
-/// load, and one lock keeps every object change and the event it causes in the same order.
+/// Payment intents, charges, refunds, customers, their saved cards and events, in memory. One lock: the emulator
+/// serves tests and demos, not load, and one lock keeps every object change and the event it causes in the same order.
 /// </summary>
-public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> options, WebhookSender webhooks)
+public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOptions> options, WebhookSender webhooks)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _intents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _charges = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _refunds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _events = [];
 
-    /// <summary>Test payment methods, as Stripe names them, and how their charges end.</summary>
-    private static readonly Dictionary<string, string?> PaymentMethods = new(StringComparer.Ordinal)
-    {
-        ["pm_card_visa"] = null,
-        ["pm_card_mastercard"] = null,
-        ["pm_card_amex"] = null,
-        ["pm_card_applepay"] = null,
-        ["pm_card_googlepay"] = null,
-        ["pm_card_chargeDeclined"] = "generic_decline",
-        ["pm_card_visa_chargeDeclined"] = "generic_decline",
-        ["pm_card_chargeDeclinedInsufficientFunds"] = "insufficient_funds",
-    };
-
-    public static bool IsKnownPaymentMethod(string id) => PaymentMethods.ContainsKey(id) || id.StartsWith("pm_saved_", StringComparison.Ordinal);
-
-    public JsonObject CreateIntent(long amount, string currency, JsonObject metadata, string? customer, string? paymentMethod, string? description, bool automaticMethods)
+    /// <summary>
+    /// Creates an intent once its customer exists and its payment method (if any) may pay for that customer; the
+    /// refusal otherwise, as Stripe words it.
+    /// </summary>
+    public StripeReply CreateIntent(NewIntent request)
     {
         lock (_gate)
         {
+            if (request.Customer is { } customer && !_customers.ContainsKey(customer))
+                return StripeObjects.NoSuch("customer", customer, "customer");
+            if (request.PaymentMethod is { } method && Unusable(method, request.Customer, intent: null) is { } refusal)
+                return refusal;
             var id = StripeObjects.NewId("pi");
             var intent = new JsonObject
             {
                 ["id"] = id,
                 ["object"] = "payment_intent",
-                ["amount"] = amount,
+                ["amount"] = request.Amount,
                 ["amount_capturable"] = 0L,
                 ["amount_received"] = 0L,
-                ["automatic_payment_methods"] = automaticMethods ? new JsonObject { ["enabled"] = true, ["allow_redirects"] = "always" } : null,
+                ["automatic_payment_methods"] = request.AllowRedirects is { } redirects
+                    ? new JsonObject { ["enabled"] = true, ["allow_redirects"] = redirects }
+                    : null,
                 ["canceled_at"] = null,
                 ["cancellation_reason"] = null,
                 ["capture_method"] = "automatic_async",
                 ["client_secret"] = $"{id}_secret_{StripeObjects.NewId("cs")[3..]}",
                 ["confirmation_method"] = "automatic",
                 ["created"] = StripeObjects.Unix(time.GetUtcNow()),
-                ["currency"] = currency,
-                ["customer"] = customer,
-                ["description"] = description,
+                ["currency"] = request.Currency,
+                ["customer"] = request.Customer,
+                ["description"] = request.Description,
                 ["last_payment_error"] = null,
                 ["latest_charge"] = null,
                 ["livemode"] = false,
-                ["metadata"] = metadata,
-                ["payment_method"] = paymentMethod,
+                ["metadata"] = request.Metadata,
+                ["next_action"] = null,
+                ["payment_method"] = request.PaymentMethod,
                 ["payment_method_types"] = new JsonArray("card", "apple_pay", "google_pay"),
-                ["status"] = paymentMethod is null ? "requires_payment_method" : "requires_confirmation",
+                ["setup_future_usage"] = request.SetupFutureUsage,
+                ["status"] = request.PaymentMethod is null ? "requires_payment_method" : "requires_confirmation",
             };
             _intents[id] = intent;
             Publish("payment_intent.created", intent);
-            return Copy(intent);
+            return StripeReply.Ok(Copy(intent));
         }
     }
 
@@ -73,33 +71,38 @@ public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> opt
     }
 
     /// <summary>
-    /// Confirms with <paramref name="paymentMethod"/> (or the one already attached). A declined card leaves the
-    /// intent payable again and answers the decline code; success creates the charge.
+    /// Confirms with <paramref name="paymentMethod"/> (or the one already on the intent). A declined card leaves the
+    /// intent payable again (402); success creates the charge and, for an intent that saves its card, the customer's
+    /// new payment method. A card that always asks for 3-D Secure stops at <c>requires_action</c> when the server
+    /// confirms; confirmed by the browser (<paramref name="secretKey"/> false) the supporter has passed the challenge.
     /// </summary>
-    public (JsonObject? Intent, string? Problem, string? DeclineCode) Confirm(string id, string? paymentMethod)
+    public StripeReply Confirm(string id, string? paymentMethod, bool secretKey, bool offSession)
     {
         lock (_gate)
         {
             if (!_intents.TryGetValue(id, out var intent))
-                return (null, "missing", null);
+                return StripeObjects.NotFound("payment_intent", id);
             var status = (string)intent["status"]!;
             if (status is "succeeded" or "canceled" or "processing")
-                return (Copy(intent), $"This PaymentIntent's status is {status}, so it cannot be confirmed.", null);
+                return UnexpectedState(intent, $"This PaymentIntent's status is {status}, so it cannot be confirmed.");
             paymentMethod ??= (string?)intent["payment_method"];
             if (paymentMethod is null)
-                return (Copy(intent), "You cannot confirm this PaymentIntent because it's missing a payment method.", null);
+                return UnexpectedState(intent, "You cannot confirm this PaymentIntent because it's missing a payment method.");
+            if (Unusable(paymentMethod, (string?)intent["customer"], intent) is { } refusal)
+                return refusal;
+            var card = CardOf(paymentMethod);
             intent["payment_method"] = paymentMethod;
-            var decline = PaymentMethods.GetValueOrDefault(paymentMethod);
-            if (decline is not null)
+            if (card.AlwaysAuthenticate && secretKey)
             {
-                intent["status"] = "requires_payment_method";
-                intent["last_payment_error"] = new JsonObject
-                {
-                    ["type"] = "card_error", ["code"] = "card_declined", ["decline_code"] = decline, ["message"] = "Your card was declined.",
-                };
-                Publish("payment_intent.payment_failed", intent);
-                return (Copy(intent), null, decline);
+                // Off session nobody is there to answer the bank's challenge: Stripe declines instead of asking.
+                return offSession
+                    ? Decline(intent, "authentication_required", "authentication_required", "Your card was declined. This transaction requires authentication.")
+                    : RequireAction(intent);
             }
+            if (card.DeclineCode is { } decline)
+                return Decline(intent, "card_declined", decline, "Your card was declined.");
+            if ((string?)intent["customer"] is { } customer && intent["setup_future_usage"] is not null && TestCard.ById.ContainsKey(paymentMethod))
+                paymentMethod = SaveCard(card, customer);
             var charge = new JsonObject
             {
                 ["id"] = StripeObjects.NewId("ch"),
@@ -124,11 +127,43 @@ public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> opt
             intent["amount_received"] = intent["amount"]!.DeepClone();
             intent["latest_charge"] = charge["id"]!.DeepClone();
             intent["last_payment_error"] = null;
+            intent["next_action"] = null;
+            intent["payment_method"] = paymentMethod;
             Publish("charge.succeeded", charge);
             Publish("payment_intent.succeeded", intent);
-            return (Copy(intent), null, null);
+            return StripeReply.Ok(Copy(intent));
         }
     }
+
+    private StripeReply RequireAction(JsonObject intent)
+    {
+        intent["status"] = "requires_action";
+        // Stripe.js reads use_stripe_sdk to run the challenge; its contents are Stripe's own business.
+        intent["next_action"] = new JsonObject
+        {
+            ["type"] = "use_stripe_sdk",
+            ["use_stripe_sdk"] = new JsonObject { ["type"] = "three_d_secure_redirect", ["source"] = StripeObjects.NewId("src") },
+        };
+        Publish("payment_intent.requires_action", intent);
+        return StripeReply.Ok(Copy(intent));
+    }
+
+    private StripeReply Decline(JsonObject intent, string code, string declineCode, string message)
+    {
+        intent["status"] = "requires_payment_method";
+        intent["next_action"] = null;
+        intent["last_payment_error"] = new JsonObject
+        {
+            ["type"] = "card_error", ["code"] = code, ["decline_code"] = declineCode, ["message"] = message,
+        };
+        Publish("payment_intent.payment_failed", intent);
+        return StripeObjects.Error(402, "card_error", message, code,
+            extra: new JsonObject { ["decline_code"] = declineCode, ["payment_intent"] = Copy(intent) });
+    }
+
+    private static StripeReply UnexpectedState(JsonObject intent, string message) =>
+        StripeObjects.Error(400, "invalid_request_error", message, "payment_intent_unexpected_state",
+            extra: new JsonObject { ["payment_intent"] = Copy(intent) });
 
     public (JsonObject? Intent, string? Problem) Cancel(string id, string? reason)
     {
@@ -141,6 +176,7 @@ public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> opt
                 return (Copy(intent), $"You cannot cancel this PaymentIntent because it has a status of {status}.");
             intent["status"] = "canceled";
             intent["canceled_at"] = StripeObjects.Unix(time.GetUtcNow());
+            intent["next_action"] = null;
             intent["cancellation_reason"] = reason;
             Publish("payment_intent.canceled", intent);
             return (Copy(intent), null);
@@ -225,3 +261,8 @@ public sealed class StripeStore(TimeProvider time, IOptions<EmulatorOptions> opt
 
     private static JsonObject Copy(JsonObject value) => (JsonObject)value.DeepClone();
 }
+
+/// <summary>What a new intent asks for; no <see cref="AllowRedirects"/>: automatic payment methods are off.</summary>
+public sealed record NewIntent(
+    long Amount, string Currency, JsonObject Metadata, string? Customer, string? PaymentMethod, string? Description,
+    string? AllowRedirects, string? SetupFutureUsage);
