@@ -58,9 +58,11 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         {
             if (!earlier.SameAs(command))
                 return new OrderResult(OrderOutcome.KeyReused, null, "This idempotency key was used for a different order.");
-            // A retry: finish what the first attempt could not (the intent, paying with the saved card, or the copy)
-            // and answer the same order.
-            if (State.TotalMinor > 0 && !await ProceedToPaymentAsync())
+            // A retry: finish what the first attempt could not (the intent, paying with the saved card, fulfilling a
+            // free order, or the copy) and answer the same order.
+            if (State.TotalMinor == 0 && State.Status == OrderStatus.Pending)
+                await FulfilAsync();
+            else if (State.TotalMinor > 0 && !await ProceedToPaymentAsync())
                 return PaymentUnavailable();
             await NotifyPurchaseAsync();
             await CopyAsync();

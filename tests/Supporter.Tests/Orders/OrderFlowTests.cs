@@ -218,4 +218,26 @@ public sealed class OrderFlowTests(ApiFixture api)
         var asAdmin = await Purchases.GetOrderAsync(await api.AdminAsync(), order.Id());
         Assert.Equal(JsonValueKind.Null, asAdmin.GetProperty("payment").GetProperty("clientSecret").ValueKind);
     }
+
+    [Fact]
+    public async Task A_free_order_cut_short_before_its_tickets_is_finished_by_the_retried_request()
+    {
+        var showtime = await api.CreateShowtimeAsync();
+        var supporter = await api.RegisterAsync();
+        var line = Purchases.Line(showtime, "GA", await Purchases.HoldAsync(supporter.Client!, showtime, "GA", 2));
+        var key = Guid.NewGuid().ToString();
+        var orderId = OrderIds.For(supporter.UserId, key);
+
+        // The tickets cannot be written (the database is failing): the request fails after the order was stored.
+        OrderProbe.FailTickets(orderId);
+        var failed = await Purchases.PlaceAsync(supporter.Client!, key, line);
+        Assert.False(failed.IsSuccessStatusCode);
+        OrderProbe.Heal(orderId);
+
+        var retried = await Infrastructure.Catalogue.Ok(await Purchases.PlaceAsync(supporter.Client!, key, line));
+        Assert.Equal((orderId, "confirmed"), (retried.Id(), retried.GetProperty("status").GetString()));
+        Assert.Equal(2, retried.TicketIds().Count);
+        var availability = await Infrastructure.Catalogue.Ok(await supporter.Client!.GetAsync($"/api/showtimes/{showtime}/availability"));
+        Assert.Equal(2, availability.GetProperty("ticketTypes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "GA").GetProperty("sold").GetInt32());
+    }
 }
