@@ -81,7 +81,15 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         }
         // Copied on every mint: the copy is guarded by version, and a mint is repeated only after a failure.
         var view = View();
-        await _store.UpsertTicketAsync(view);
+        try
+        {
+            await _store.UpsertTicketAsync(view);
+        }
+        catch (Exception exception)
+        {
+            // The order confirms only tickets its buyer can list, so it waits for the copy; minting again finishes it.
+            throw new StateUnavailableException($"Ticket {TicketId} could not be copied to the tickets table.", exception);
+        }
         return view;
     }
 

@@ -222,16 +222,20 @@ public sealed class OrderFlowTests(ApiFixture api)
     [Fact]
     public async Task A_free_order_cut_short_before_its_tickets_is_finished_by_the_retried_request()
     {
-        var showtime = await api.CreateShowtimeAsync();
+        var venue = await Infrastructure.Catalogue.VenueAsync(api);
+        var (_, showtime) = await Infrastructure.Catalogue.EventAsync(venue,
+            showtime: Infrastructure.Catalogue.ShowtimeBody(daysAhead: Purchases.DaysAhead(api) + 30, gaPrice: 0, gaFee: 0));
         var supporter = await api.RegisterAsync();
         var line = Purchases.Line(showtime, "GA", await Purchases.HoldAsync(supporter.Client!, showtime, "GA", 2));
         var key = Guid.NewGuid().ToString();
         var orderId = OrderIds.For(supporter.UserId, key);
 
-        // The tickets cannot be written (the database is failing): the request fails after the order was stored.
+        // The tickets cannot be written (the database is failing): the request fails after the order was stored,
+        // with a 503 that says to retry it.
         OrderProbe.FailTickets(orderId);
         var failed = await Purchases.PlaceAsync(supporter.Client!, key, line);
-        Assert.False(failed.IsSuccessStatusCode);
+        await ProblemAssert.IsProblem(failed, HttpStatusCode.ServiceUnavailable);
+        Assert.True(failed.Headers.Contains("Retry-After"));
         OrderProbe.Heal(orderId);
 
         var retried = await Infrastructure.Catalogue.Ok(await Purchases.PlaceAsync(supporter.Client!, key, line));
