@@ -8,6 +8,10 @@ namespace Supporter.Api.Catalogue;
 
 public static class CatalogueActors
 {
+    /// <summary>The caller of an endpoint open to anyone: <see cref="Actor.Anonymous"/> without a token.</summary>
+    public static Actor ToViewer(this ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? user.ToActor() : Actor.Anonymous;
+
     /// <summary>The caller as catalogue grains judge them: the venues and agencies they own or manage.</summary>
     public static Actor ToActor(this ClaimsPrincipal user)
     {

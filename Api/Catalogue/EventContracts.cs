@@ -37,7 +37,7 @@ public sealed record ShowtimeSummaryResponse(Guid Id, DateTimeOffset? DoorsAt, D
 public sealed partial record ShowtimeRequest(
     string? Title, string? DoorsAt, string? StartsAt, string? EndsAt, int Capacity, string? Currency, int? HoldSeconds,
     int? PerSupporterCap, IReadOnlyList<TicketTypeBody>? TicketTypes, IReadOnlyList<AddOnBody>? AddOns,
-    IReadOnlyList<TierMoveBody>? Moves = null, TicketPolicyBody? Policy = null)
+    IReadOnlyList<TierMoveBody>? Moves = null, TicketPolicyBody? Policy = null, int? MaxHeldPerSupporter = null)
 {
     public static readonly TimeSpan DefaultHold = TimeSpan.FromMinutes(10);
     private static readonly string[] LocalFormats = ["yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
@@ -77,6 +77,7 @@ public sealed partial record ShowtimeRequest(
         {
             Moves = moves.ToImmutable(),
             Policy = Policy?.ToPolicy(),
+            MaxHeldPerSupporter = MaxHeldPerSupporter,
         };
     }
 
@@ -160,7 +161,7 @@ public sealed record ShowtimeDetailsResponse(
     string? LocalDoorsAt, string LocalStartsAt, string? LocalEndsAt,
     int Capacity, string? Currency, int HoldSeconds, int? PerSupporterCap,
     IReadOnlyList<TicketTypeResponse> TicketTypes, IReadOnlyList<AddOnBody> AddOns, IReadOnlyList<TierMoveResponse> Moves,
-    TicketPolicyBody Policy)
+    TicketPolicyBody Policy, int? MaxHeldPerSupporter)
 {
     public static ShowtimeDetailsResponse From(Guid id, ShowtimeDefinition d, IReadOnlyDictionary<string, int>? completedMoves = null)
     {
@@ -173,7 +174,7 @@ public sealed record ShowtimeDetailsResponse(
             [.. (d.AddOns.IsDefault ? [] : d.AddOns).Select(a => new AddOnBody(a.Code, a.Name, a.PriceMinor, a.Allocation, a.MaxPerOrder))],
             [.. d.ScheduledMoves.Select(m => new TierMoveResponse(m.Id, m.From, m.To, m.At, m.Quantity,
                 completedMoves?.TryGetValue(m.Id, out var moved) == true ? moved : null))],
-            TicketPolicyBody.From(d.EffectivePolicy));
+            TicketPolicyBody.From(d.EffectivePolicy), d.MaxHeldPerSupporter);
     }
 }
 
@@ -182,7 +183,8 @@ public sealed record ShowtimeDetailsResponse(
 /// left out of the body takes the default's value.
 /// </summary>
 public sealed record TicketPolicyBody(
-    bool? SupporterRefunds, int? RefundsCloseHoursBefore, bool? RestockRefunded, bool? Transfers, int? TransfersCloseHoursBefore)
+    bool? SupporterRefunds, int? RefundsCloseHoursBefore, bool? RestockRefunded, bool? Transfers, int? TransfersCloseHoursBefore,
+    bool? RefundedStillCount = null)
 {
     public TicketPolicy ToPolicy()
     {
@@ -192,14 +194,18 @@ public sealed record TicketPolicyBody(
             RefundsCloseHoursBefore is { } refunds ? Hours(refunds) : d.RefundsCloseBefore,
             RestockRefunded ?? d.RestockRefunded,
             Transfers ?? d.Transfers,
-            TransfersCloseHoursBefore is { } transfers ? Hours(transfers) : d.TransfersCloseBefore);
+            TransfersCloseHoursBefore is { } transfers ? Hours(transfers) : d.TransfersCloseBefore)
+        {
+            RefundedStillCount = RefundedStillCount ?? d.RefundedStillCount,
+        };
     }
 
     // Clamped so an absurd number is refused by validation rather than overflowing.
     private static TimeSpan Hours(int hours) => TimeSpan.FromHours(Math.Clamp(hours, -1, 100_000));
 
     public static TicketPolicyBody From(TicketPolicy p) => new(
-        p.SupporterRefunds, (int)p.RefundsCloseBefore.TotalHours, p.RestockRefunded, p.Transfers, (int)p.TransfersCloseBefore.TotalHours);
+        p.SupporterRefunds, (int)p.RefundsCloseBefore.TotalHours, p.RestockRefunded, p.Transfers, (int)p.TransfersCloseBefore.TotalHours,
+        p.RefundedStillCount);
 }
 
 /// <summary>A tier move; <see cref="Moved"/> is how many tickets it moved once it ran (null: not yet, or not known here).</summary>

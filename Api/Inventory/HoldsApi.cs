@@ -8,7 +8,10 @@ using Supporter.Presale;
 
 namespace Supporter.Api.Inventory;
 
-/// <summary>Holds on a ticket type of a showtime: the first step of buying. Each call goes to that type's pool grain.</summary>
+/// <summary>
+/// Holds on a ticket type of a showtime: the first step of buying. A hold is bought only by an order (paid, or free):
+/// there is deliberately no way here to turn a hold into sold tickets.
+/// </summary>
 public static class HoldsApi
 {
     public const string RequestIdHeader = "X-Request-Id";
@@ -23,7 +26,6 @@ public static class HoldsApi
             .WithName("CreateHold")
             .WithSummary($"Hold tickets until the hold expires. Send a unique {RequestIdHeader}; a retry with the same id gets the same hold.");
         holds.MapGet("/{holdId}", GetHold).WithName("GetHold").WithSummary("One of your holds.");
-        holds.MapPost("/{holdId}/confirm", ConfirmHold).WithName("ConfirmHold").WithSummary("Turn your hold into sold tickets.");
         holds.MapDelete("/{holdId}", ReleaseHold).WithName("ReleaseHold").WithSummary("Give your hold's tickets back.");
 
         app.MapGet("/api/showtimes/{showtimeId}/allowance", GetAllowance)
@@ -91,30 +93,19 @@ public static class HoldsApi
             : Problems.NotFound($"You have no hold {id}.");
     }
 
-    public static Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ConfirmHold(
-        string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster) =>
-        ChangeHold(showtimeId, ticketType, holdId, user, cluster, (grain, code, id) => grain.Confirm(code, id));
-
-    public static Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ReleaseHold(
-        string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster) =>
-        ChangeHold(showtimeId, ticketType, holdId, user, cluster, (grain, code, id) => grain.Release(code, id));
-
-    private static async Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ChangeHold(
-        string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster,
-        Func<ISupporterShowtimeGrain, string, Guid, Task<HoldResult>> change)
+    public static async Task<Results<Ok<HoldResponse>, ValidationProblem, ProblemHttpResult>> ReleaseHold(
+        string showtimeId, string ticketType, string holdId, ClaimsPrincipal user, IClusterClient cluster)
     {
         if (!TryParse(showtimeId, ticketType, out var showtime, out var code, out var invalid))
             return invalid;
         if (!Ids.TryParse(holdId, out var id))
             return Ids.Malformed(nameof(holdId));
         // The supporter's grain answers NotFound for anyone else's hold.
-        var result = await change(SupporterAt(cluster, showtime, user), code, id);
+        var result = await SupporterAt(cluster, showtime, user).Release(code, id);
         return result.Outcome switch
         {
             HoldOutcome.Done => TypedResults.Ok(HoldResponse.From(result.Hold!, code)),
-            HoldOutcome.Expired => Problems.Conflict("hold-expired", "Hold expired", $"Hold {id} expired at {result.Hold!.ExpiresAt:O}; its tickets went back on sale."),
             HoldOutcome.Conflict => Problems.Conflict("hold-resolved", "Hold already resolved", $"Hold {id} is {result.Hold!.Status.ToString().ToLowerInvariant()}."),
-            HoldOutcome.NotOnSale => Problems.Conflict("not-on-sale", "Not on sale", "The event is not on sale any more; the hold will expire."),
             _ => Problems.NotFound($"You have no hold {id}."),
         };
     }

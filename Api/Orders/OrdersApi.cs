@@ -81,6 +81,9 @@ public static class OrdersApi
             case OrderOutcome.HoldUnavailable:
                 return TypedResults.Problem(title: "Hold unavailable", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                     type: "/problems/hold-unavailable", extensions: new Dictionary<string, object?> { ["field"] = result.Field });
+            case OrderOutcome.NotOnSale:
+                return TypedResults.Problem(title: "Not on sale", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
+                    type: "/problems/not-on-sale", extensions: new Dictionary<string, object?> { ["field"] = result.Field });
             default:
                 http.Response.Headers.RetryAfter = "5";
                 return TypedResults.Problem(title: "Payments unavailable", detail: result.Detail, statusCode: StatusCodes.Status503ServiceUnavailable,

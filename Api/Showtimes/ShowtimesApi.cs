@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Supporter.Api.Catalogue;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Showtimes;
@@ -52,19 +53,22 @@ public static class ShowtimesApi
         };
     }
 
-    public static async Task<Results<Ok<ShowtimeResponse>, ValidationProblem, ProblemHttpResult>> GetShowtime(string showtimeId, IClusterClient cluster)
+    // A draft event's showtime is the same 404 as an unknown one to anyone who does not manage the event.
+    public static async Task<Results<Ok<ShowtimeResponse>, ValidationProblem, ProblemHttpResult>> GetShowtime(
+        string showtimeId, ClaimsPrincipal user, IClusterClient cluster)
     {
         if (!Ids.TryParse(showtimeId, out var id))
             return Ids.Malformed(nameof(showtimeId));
-        var definition = await cluster.GetGrain<IShowtimeGrain>(id).GetDefinition();
+        var definition = await cluster.GetGrain<IShowtimeGrain>(id).Find(user.ToViewer());
         return definition is null ? Problems.NotFound($"There is no showtime {id}.") : TypedResults.Ok(ShowtimeResponse.From(id, definition));
     }
 
-    public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> GetAvailability(string showtimeId, IClusterClient cluster)
+    public static async Task<Results<Ok<AvailabilityResponse>, ValidationProblem, ProblemHttpResult>> GetAvailability(
+        string showtimeId, ClaimsPrincipal user, IClusterClient cluster)
     {
         if (!Ids.TryParse(showtimeId, out var id))
             return Ids.Malformed(nameof(showtimeId));
-        var availability = await cluster.GetGrain<IShowtimeGrain>(id).GetAvailability();
+        var availability = await cluster.GetGrain<IShowtimeGrain>(id).GetAvailability(user.ToViewer());
         return availability is null ? Problems.NotFound($"There is no showtime {id}.") : TypedResults.Ok(AvailabilityResponse.From(availability));
     }
 }

@@ -13,6 +13,9 @@ public sealed record Actor(
     [property: Id(2)] ImmutableArray<Guid> ManagedVenues,
     [property: Id(3)] ImmutableArray<Guid> ManagedAgencies)
 {
+    /// <summary>Someone without a token (or without any role): they see what is public, and manage nothing.</summary>
+    public static Actor Anonymous { get; } = new(Guid.Empty, false, [], []);
+
     public bool ManagesVenue(Guid venueId) => IsAdmin || (!ManagedVenues.IsDefault && ManagedVenues.Contains(venueId));
 
     public bool ManagesAgency(Guid? agencyId) =>

@@ -22,6 +22,8 @@ public sealed record ShowtimePlan(
 {
     [Id(10)] public ImmutableArray<TierMove> Moves { get; init; } = [];
     [Id(11)] public TicketPolicy? Policy { get; init; }
+    /// <summary>See <see cref="ShowtimeDefinition.MaxHeldPerSupporter"/>.</summary>
+    [Id(12)] public int? MaxHeldPerSupporter { get; init; }
 }
 
 /// <summary>Outcome of changing a showtime through its event.</summary>

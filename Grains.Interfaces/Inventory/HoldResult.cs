@@ -37,4 +37,8 @@ public sealed record HoldView(
     [property: Id(2)] string SupporterId,
     [property: Id(3)] int Quantity,
     [property: Id(4)] DateTimeOffset ExpiresAt,
-    [property: Id(5)] HoldStatus Status);
+    [property: Id(5)] HoldStatus Status)
+{
+    /// <summary>The pool's event is not selling now (postponed or cancelled): the hold cannot be bought, only run out.</summary>
+    [Id(6)] public bool Suspended { get; init; }
+}

@@ -14,7 +14,10 @@ public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
     /// </summary>
     Task<ReserveResult> Hold(SupporterHoldRequest request);
 
-    /// <summary>Confirms one of the supporter's holds (see <see cref="IInventoryPoolGrain.Confirm"/>).</summary>
+    /// <summary>
+    /// Sells one of the supporter's holds (see <see cref="IInventoryPoolGrain.Confirm"/>). Only an order calls this,
+    /// once it is paid (or free): no endpoint turns a hold into sold tickets.
+    /// </summary>
     Task<HoldResult> Confirm(string ticketType, Guid holdId);
 
     /// <summary>Releases one of the supporter's holds (see <see cref="IInventoryPoolGrain.Release"/>).</summary>
@@ -22,7 +25,21 @@ public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
 
     /// <summary>How many more tickets the supporter may take at this showtime; null if there is no such showtime.</summary>
     Task<SupporterAllowance?> GetAllowance();
+
+    /// <summary>
+    /// Takes back refunded tickets the supporter bought: their allowance under the showtime's cap comes back (unless
+    /// the showtime's policy keeps refunded tickets counted), then the tickets go back on sale if the policy restocks
+    /// and sales are still open. Once per return id and ticket type; answers how many went back on sale.
+    /// </summary>
+    Task<int> TakeBack(RefundedTickets refunded);
 }
+
+/// <summary><paramref name="Quantity"/> tickets of <paramref name="Code"/> refunded by return <paramref name="ReturnId"/>.</summary>
+[GenerateSerializer, Immutable, Alias("inventory.refunded-tickets")]
+public sealed record RefundedTickets(
+    [property: Id(0)] string ReturnId,
+    [property: Id(1)] string Code,
+    [property: Id(2)] int Quantity);
 
 [GenerateSerializer, Immutable, Alias("inventory.supporter-hold-request")]
 public sealed record SupporterHoldRequest(

@@ -17,6 +17,13 @@ public sealed record PoolSettings(
     [Id(6)] public DateTimeOffset? LastSaleAt { get; init; }
     /// <summary>The event is not selling (not published, postponed or cancelled): every hold is refused.</summary>
     [Id(7)] public bool Suspended { get; init; }
+    /// <summary>
+    /// The most tickets one supporter may hold at once in this pool (live holds, not bought tickets); null means the
+    /// platform default, a multiple of <see cref="MaxPerOrder"/>. Keeps one account from holding the whole house.
+    /// </summary>
+    [Id(8)] public int? MaxHeldPerSupporter { get; init; }
+    /// <summary>The event is a draft: to supporters the pool does not exist (holds are answered as for an unknown pool).</summary>
+    [Id(9)] public bool Unlisted { get; init; }
 
     /// <summary>Where the sale stands at <paramref name="now"/>, stock aside.</summary>
     public SalePhase PhaseAt(DateTimeOffset now) =>

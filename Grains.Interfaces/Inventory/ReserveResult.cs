@@ -40,7 +40,10 @@ public enum RejectReason
     NotOnSale = 4,
     /// <summary>The ticket type is in its presale and the request carries no presale grant.</summary>
     PresaleAccessRequired = 5,
-    /// <summary>The supporter would go over the showtime's per-supporter cap.</summary>
+    /// <summary>
+    /// The supporter would go over the showtime's per-supporter cap, or would hold more tickets of one pool at once
+    /// than one supporter may (<see cref="PoolSettings.MaxHeldPerSupporter"/>).
+    /// </summary>
     SupporterCapReached = 6,
     /// <summary>The presale code given is not one of the event's.</summary>
     PresaleCodeUnknown = 7,

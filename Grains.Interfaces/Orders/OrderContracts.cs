@@ -133,6 +133,8 @@ public enum OrderOutcome
     PaymentUnavailable = 4,
     /// <summary>Asked to pay with the saved card, but the supporter has none.</summary>
     NoSavedPaymentMethod = 5,
+    /// <summary>A hold's event is not selling now (postponed or cancelled): nothing of it can be bought.</summary>
+    NotOnSale = 6,
 }
 
 [GenerateSerializer, Immutable, Alias("orders.result")]

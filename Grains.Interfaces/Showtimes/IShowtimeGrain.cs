@@ -30,15 +30,26 @@ public interface IShowtimeGrain : IGrainWithGuidKey
     Task<ShowtimeDefinition?> GetDefinition();
 
     /// <summary>
-    /// Opens or closes sales (the owning event published, or postponed, cancelled, back to draft). Pools of a showtime
-    /// that belongs to an event sell nothing until the event says so. Idempotent.
+    /// The definition if <paramref name="viewer"/> may know of the showtime, else null (as for one that does not
+    /// exist): a draft event's showtime is visible only to those who manage the event.
     /// </summary>
-    Task SetSelling(bool selling);
+    [AlwaysInterleave]
+    Task<ShowtimeDefinition?> Find(Actor viewer);
+
+    /// <summary>
+    /// Tells the showtime its event's status: only a published event's pools sell, and a draft's showtime is unknown
+    /// to anyone who does not manage the event. A showtime of an event is a draft until told otherwise. Idempotent.
+    /// </summary>
+    Task SetEventStatus(EventStatus status);
 
     /// <summary>The tier moves that ran, by id, with the number of tickets each moved.</summary>
     [AlwaysInterleave]
     Task<IReadOnlyDictionary<string, int>> GetCompletedMoves();
 
-    /// <summary>Capacity, held, sold and remaining per ticket type, or null if the showtime does not exist.</summary>
-    Task<Availability?> GetAvailability();
+    /// <summary>
+    /// Capacity, held, sold and remaining per ticket type, or null if the showtime does not exist or
+    /// <paramref name="viewer"/> may not know of it (see <see cref="Find"/>).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<Availability?> GetAvailability(Actor viewer);
 }

@@ -29,6 +29,11 @@ public sealed record ShowtimeDefinition(
     [Id(13)] public ImmutableArray<TierMove> Moves { get; init; } = [];
     /// <summary>Refunds, transfers and restocking for this showtime's tickets; null means <see cref="TicketPolicy.Default"/>.</summary>
     [Id(14)] public TicketPolicy? Policy { get; init; }
+    /// <summary>
+    /// The most tickets of one ticket type or add-on one supporter may hold at once (live holds, not purchases); null
+    /// means the platform default, a multiple of each one's per-order maximum. Applies with or without a cap.
+    /// </summary>
+    [Id(15)] public int? MaxHeldPerSupporter { get; init; }
 
     public TicketPolicy EffectivePolicy => Policy ?? TicketPolicy.Default;
 
@@ -56,7 +61,7 @@ public sealed record ShowtimeDefinition(
         Title == other.Title && StartsAt == other.StartsAt && Capacity == other.Capacity
         && HoldDuration == other.HoldDuration && EventId == other.EventId && VenueId == other.VenueId
         && DoorsAt == other.DoorsAt && EndsAt == other.EndsAt && TimeZone == other.TimeZone && Currency == other.Currency
-        && PerSupporterCap == other.PerSupporterCap && EffectivePolicy == other.EffectivePolicy
+        && PerSupporterCap == other.PerSupporterCap && MaxHeldPerSupporter == other.MaxHeldPerSupporter && EffectivePolicy == other.EffectivePolicy
         && TicketTypes.SequenceEqual(other.TicketTypes)
         && (AddOns.IsDefault ? [] : AddOns).SequenceEqual(other.AddOns.IsDefault ? [] : other.AddOns)
         && ScheduledMoves.SequenceEqual(other.ScheduledMoves);
@@ -81,6 +86,10 @@ public sealed record ShowtimeDefinition(
             errors["currency"] = [$"'{Currency}' is not a currency tickets are sold in. Known: {string.Join(", ", Currencies.All)}."];
         if (PerSupporterCap is < 1 or > Limits.MaxPerSupporterCap)
             errors["perSupporterCap"] = [$"The cap per supporter must be between 1 and {Limits.MaxPerSupporterCap}."];
+        if (MaxHeldPerSupporter is { } heldLimit && (heldLimit < 1 || heldLimit > Limits.MaxHeldPerSupporter))
+            errors["maxHeldPerSupporter"] = [$"The most one supporter may hold at once must be between 1 and {Limits.MaxHeldPerSupporter}."];
+        else if (MaxHeldPerSupporter is { } limit && Pools.Where(p => p.MaxPerOrder > limit).Select(p => p.Code).FirstOrDefault() is { } tooBig)
+            errors["maxHeldPerSupporter"] = [$"'{tooBig}' sells more per order than one supporter could hold; raise this to at least its per-order maximum."];
         foreach (var (field, message) in EffectivePolicy.Validate())
             errors[field] = [message];
         if (TicketTypes.IsDefaultOrEmpty)
@@ -297,6 +306,7 @@ public static class Limits
     public const int MaxCapacity = 1_000_000;
     public const int MaxPerOrderCeiling = 50;
     public const int MaxPerSupporterCap = 100;
+    public const int MaxHeldPerSupporter = 200;
     public const int MaxTicketTypes = 20;
     public const int MaxAddOns = 20;
     public const int MaxTierMoves = 10;

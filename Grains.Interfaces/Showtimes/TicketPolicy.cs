@@ -2,8 +2,8 @@ namespace Supporter.Showtimes;
 
 /// <summary>
 /// What supporters may do with their tickets after buying them: refund them themselves (until some time before the
-/// show), pass them on to someone else (likewise), and whether refunded tickets go back on sale. Admins can refund
-/// whatever the policy says.
+/// show), pass them on to someone else (likewise), whether refunded tickets go back on sale, and whether they keep
+/// counting against the per-supporter cap. Admins can refund whatever the policy says.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("showtimes.ticket-policy")]
 public sealed record TicketPolicy(
@@ -14,6 +14,12 @@ public sealed record TicketPolicy(
     [property: Id(4)] TimeSpan TransfersCloseBefore)
 {
     public static readonly TimeSpan MaxCloseBefore = TimeSpan.FromDays(365);
+
+    /// <summary>
+    /// Refunded tickets still count against the buyer's per-supporter cap (for shows that fight refund-and-rebuy);
+    /// by default a refund gives the buyer's allowance back.
+    /// </summary>
+    [Id(5)] public bool RefundedStillCount { get; init; }
 
     /// <summary>No self-service refunds (the usual rule for live music); transfers until two hours before the show.</summary>
     public static readonly TicketPolicy Default = new(

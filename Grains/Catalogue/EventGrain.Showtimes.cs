@@ -38,6 +38,7 @@ public sealed partial class EventGrain
             TimeZone = venue.Profile.TimeZone,
             Currency = plan.Currency,
             PerSupporterCap = plan.PerSupporterCap,
+            MaxHeldPerSupporter = plan.MaxHeldPerSupporter,
             AddOns = plan.AddOns.IsDefault ? [] : plan.AddOns,
             Moves = plan.Moves.IsDefault ? [] : plan.Moves,
             Policy = plan.Policy,
@@ -85,7 +86,7 @@ public sealed partial class EventGrain
                     ("fromDoorsAt", Format(State.Showtimes[index].DoorsAt)), ("toDoorsAt", Format(summary.DoorsAt)));
         }
         if (index < 0)
-            State.SellingPushed = null; // the new showtime has not been told yet
+            State.StatusPushed = null; // the new showtime has not been told yet
         State.Showtimes = (index < 0 ? State.Showtimes.Add(summary) : State.Showtimes.SetItem(index, summary))
             .Sort((a, b) => a.StartsAt.CompareTo(b.StartsAt));
         await StoreAsync(_clock.UtcNow);

@@ -119,12 +119,12 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
     {
         if (reminderName != CatalogueSync.ReminderName)
             return;
-        if (State.Details is null || (State.CataloguedVersion == State.Version && State.SellingPushed == Selling))
+        if (State.Details is null || (State.CataloguedVersion == State.Version && State.StatusPushed == State.Status))
         {
             await _sync.DisarmAsync();
             return;
         }
-        await PushSellingAsync();
+        await PushStatusAsync();
         await CopyAsync();
     }
 
@@ -138,7 +138,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
             return new EventResult(CatalogueOutcome.Invalid, null, new Dictionary<string, string[]> { ["reason"] = [$"A reason of 1 to {MaxReasonLength} characters is required."] });
         if (State.Status == target)
         {
-            await PushSellingAsync();
+            await PushStatusAsync();
             await CopyAsync();
             return new EventResult(CatalogueOutcome.Unchanged, View());
         }
@@ -171,32 +171,30 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         State.UpdatedAt = now;
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The event");
-        await PushSellingAsync();
+        await PushStatusAsync();
         await CopyAsync();
     }
 
-    /// <summary>Only a published event sells; postponed, cancelled and draft events sell nothing.</summary>
-    private bool Selling => State.Status == EventStatus.Published;
-
     /// <summary>
-    /// Tells every showtime whether to sell. Runs after the status is stored (under the armed catalogue reminder),
-    /// so a failure here is retried by the reminder rather than failing the change that was already made.
+    /// Tells every showtime the event's status: only a published event sells, and a draft's showtimes are unknown to
+    /// strangers. Runs after the status is stored (under the armed catalogue reminder), so a failure here is retried
+    /// by the reminder rather than failing the change that was already made.
     /// </summary>
-    private async Task PushSellingAsync()
+    private async Task PushStatusAsync()
     {
-        var selling = Selling;
-        if (State.Details is null || State.SellingPushed == selling)
+        var status = State.Status;
+        if (State.Details is null || State.StatusPushed == status)
             return;
         try
         {
-            await Task.WhenAll(State.Showtimes.Select(s => GrainFactory.GetGrain<Supporter.Showtimes.IShowtimeGrain>(s.ShowtimeId).SetSelling(selling)));
+            await Task.WhenAll(State.Showtimes.Select(s => GrainFactory.GetGrain<Supporter.Showtimes.IShowtimeGrain>(s.ShowtimeId).SetEventStatus(status)));
         }
         catch (Exception exception)
         {
-            LogSellingFailed(exception, this.GetPrimaryKey());
+            LogStatusPushFailed(exception, this.GetPrimaryKey());
             return;
         }
-        State.SellingPushed = selling;
+        State.StatusPushed = status;
         await this.WriteOrReloadAsync(_state, "The event");
     }
 
@@ -266,8 +264,8 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         this.GetPrimaryKey(), State.Details!, State.Status, State.StatusReason, State.Version, State.Showtimes,
         State.CreatedAt, State.UpdatedAt, State.PublishedAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open or close the sales of event {EventId}'s showtimes; its reminder retries")]
-    private partial void LogSellingFailed(Exception exception, Guid eventId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell event {EventId}'s showtimes its status; its reminder retries")]
+    private partial void LogStatusPushFailed(Exception exception, Guid eventId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not announce the changes of event {EventId} live; they are recorded")]
     private partial void LogAnnounceFailed(Exception exception, Guid eventId);

@@ -21,6 +21,7 @@ public sealed class EventState
     [Id(8)] public ImmutableArray<ShowtimeSummary> Showtimes { get; set; } = [];
     [Id(9)] public long NextSequence { get; set; } = 1;
     [Id(10)] public ImmutableList<CatalogueChange> Unrecorded { get; set; } = [];
-    /// <summary>Whether every showtime was last told to sell (true) or not (false); null once a showtime was added since.</summary>
-    [Id(11)] public bool? SellingPushed { get; set; }
+    // Id 11 was whether the showtimes were told to sell; replaced by StatusPushed. Never reuse it.
+    /// <summary>The status every showtime was last told; null once a showtime was added since (or before statuses were told).</summary>
+    [Id(12)] public EventStatus? StatusPushed { get; set; }
 }

@@ -18,6 +18,13 @@ public sealed class InventoryOptions
     /// <summary>Group commit (the default) or one write per decision (a baseline for measurements).</summary>
     public Infrastructure.CommitMode CommitMode { get; set; } = Infrastructure.CommitMode.Group;
 
+    /// <summary>
+    /// The platform's bound on live holds: unless its showtime sets <c>maxHeldPerSupporter</c>, a supporter may hold at
+    /// most this many orders' worth (per-order maximum times this) of one ticket type or add-on at once.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100)]
+    public int HeldOrdersPerSupporter { get; set; } = 2;
+
     /// <summary>How many sold-out or rejected answers per pool are remembered for retries (they change nothing).</summary>
     public int AnswerCacheSize { get; set; } = 50_000;
 }

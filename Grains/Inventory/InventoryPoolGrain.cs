@@ -106,7 +106,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
     {
         _commit.ThrowIfBroken();
         var (requestId, supporterId, quantity) = (request.RequestId, request.SupporterId, request.Quantity);
-        if (State.Settings is not { } settings)
+        if (State.Settings is not { } settings || settings.Unlisted)
             return new Rejected(RejectReason.UnknownPool, "No such showtime or ticket type.");
         if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > RequestLimits.MaxIdLength)
             return new Rejected(RejectReason.InvalidRequest, $"A request id of 1 to {RequestLimits.MaxIdLength} characters is required.");
@@ -137,6 +137,12 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             return refused;
         }
 
+        if (HeldLimitRefusal(settings, supporterId, quantity) is { } hoarding)
+        {
+            if (swept)
+                await _commit.Commit();
+            return hoarding;
+        }
         if (quantity > State.Remaining)
         {
             var soldOut = new SoldOut(State.Remaining);
@@ -195,8 +201,9 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         _commit.ThrowIfBroken();
         var swept = Sweep(_clock.UtcNow);
         var hold = State.Holds.GetValueOrDefault(holdId);
+        var suspended = State.Settings?.Suspended ?? false;
         await DurableAsync(swept);
-        return hold?.ToView();
+        return hold is null ? null : hold.ToView() with { Suspended = suspended };
     }
 
     /// <summary>

@@ -37,7 +37,8 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
             {
                 Command("""
                     SELECT version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision,
-                           presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves::text, returns::text
+                           presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves::text, returns::text,
+                           max_held_per_supporter, unlisted
                     FROM inventory_pools WHERE service_id = @service_id AND pool_key = @pool_key
                     """, key),
                 Command("""
@@ -61,6 +62,8 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
             Sale = ReadSaleWindow(reader),
             LastSaleAt = Instant(reader, 13),
             Suspended = reader.GetBoolean(14),
+            MaxHeldPerSupporter = reader.IsDBNull(17) ? null : reader.GetInt32(17),
+            Unlisted = reader.GetBoolean(18),
         };
         var (held, sold, revision) = (reader.GetInt32(6), reader.GetInt32(7), reader.GetInt64(8));
         var moves = JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(15))!.ToImmutableDictionary();
@@ -104,9 +107,9 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         var header = expected is null
             ? """
               INSERT INTO inventory_pools (service_id, pool_key, version, showtime_id, ticket_type, allocation, max_per_order, hold_duration_ms, held, sold, revision,
-                  presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves, returns)
+                  presale_starts_at, presale_ends_at, onsale_at, sale_ends_at, last_sale_at, suspended, moves, returns, max_held_per_supporter, unlisted)
               VALUES (@service_id, @pool_key, 1, @showtime_id, @ticket_type, @allocation, @max_per_order, @hold_duration_ms, @held, @sold, @revision,
-                  @presale_starts_at, @presale_ends_at, @onsale_at, @sale_ends_at, @last_sale_at, @suspended, @moves, @returns)
+                  @presale_starts_at, @presale_ends_at, @onsale_at, @sale_ends_at, @last_sale_at, @suspended, @moves, @returns, @max_held_per_supporter, @unlisted)
               ON CONFLICT (service_id, pool_key) DO NOTHING
               RETURNING version
               """
@@ -115,7 +118,8 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
                   allocation = @allocation, max_per_order = @max_per_order, hold_duration_ms = @hold_duration_ms,
                   held = @held, sold = @sold, revision = @revision, modified_on = now(),
                   presale_starts_at = @presale_starts_at, presale_ends_at = @presale_ends_at, onsale_at = @onsale_at,
-                  sale_ends_at = @sale_ends_at, last_sale_at = @last_sale_at, suspended = @suspended, moves = @moves, returns = @returns
+                  sale_ends_at = @sale_ends_at, last_sale_at = @last_sale_at, suspended = @suspended, moves = @moves, returns = @returns,
+                  max_held_per_supporter = @max_held_per_supporter, unlisted = @unlisted
               WHERE service_id = @service_id AND pool_key = @pool_key AND version = @expected
               RETURNING version
               """;
@@ -162,6 +166,8 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         parameters.Add(Timestamp("sale_ends_at", sale?.SaleEndsAt));
         parameters.Add(Timestamp("last_sale_at", state.Settings?.LastSaleAt));
         parameters.AddWithValue("suspended", state.Settings?.Suspended ?? false);
+        parameters.Add(new NpgsqlParameter("max_held_per_supporter", NpgsqlDbType.Integer) { Value = (object?)state.Settings?.MaxHeldPerSupporter ?? DBNull.Value });
+        parameters.AddWithValue("unlisted", state.Settings?.Unlisted ?? false);
         parameters.Add(new NpgsqlParameter("moves", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(state.Moves) });
         parameters.Add(new NpgsqlParameter("returns", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(state.Returns) });
         parameters.AddWithValue("hold_ids", changed.Select(h => h.HoldId).ToArray());

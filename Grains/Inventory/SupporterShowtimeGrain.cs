@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
+using Supporter.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 using Supporter.Presale;
@@ -121,6 +122,23 @@ public sealed class SupporterShowtimeGrain(
         return new SupporterAllowance(definition.PerSupporterCap, Counted(bought, live, clock.UtcNow));
     }
 
+    public async Task<int> TakeBack(RefundedTickets refunded)
+    {
+        if (await DefinitionAsync() is not { } definition)
+            return 0;
+        var policy = definition.EffectivePolicy;
+        // Stored before the pool restocks: a crash in between retries both, and each happens once.
+        if (definition.PerSupporterCap is not null && !policy.RefundedStillCount && definition.TicketTypes.Any(t => t.Code == refunded.Code))
+        {
+            var state = await StateAsync();
+            if (state.Returned.TryAdd($"{refunded.ReturnId}/{refunded.Code}", refunded.Quantity))
+                await WriteAsync("The supporter's refunded tickets");
+        }
+        if (!policy.RestockRefunded || clock.UtcNow >= definition.LastSaleAt)
+            return 0;
+        return await Pool(refunded.Code).ReturnSold(refunded.ReturnId, refunded.Quantity);
+    }
+
     private static int Counted(SupporterShowtimeState bought, Dictionary<string, CountedHold> live, DateTimeOffset now) =>
         bought.CountedAt(now) + live.Values.Sum(h => h.Counts(now) ? h.Quantity : 0);
 
@@ -230,7 +248,8 @@ public sealed class SupporterShowtimeGrain(
         var now = DateTimeOffset.UtcNow;
         if (_definition is null || now - _definitionReadAt > RulesLifetime)
         {
-            _definition = await GrainFactory.GetGrain<IShowtimeGrain>(ShowtimeId).GetDefinition();
+            // As the supporter may know it: a draft's showtime does not exist for them (supporters manage no venue).
+            _definition = await GrainFactory.GetGrain<IShowtimeGrain>(ShowtimeId).Find(Actor.Anonymous);
             _definitionReadAt = now;
         }
         return _definition;

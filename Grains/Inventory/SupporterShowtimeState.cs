@@ -11,8 +11,12 @@ public sealed class SupporterShowtimeState
 {
     [Id(0)] public Dictionary<string, CountedHold> Holds { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Bought tickets refunded and no longer counted: "{return id}/{ticket type}" → tickets. Never pruned.</summary>
+    [Id(1)] public Dictionary<string, int> Returned { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>Tickets that count against the cap at <paramref name="now"/>.</summary>
-    public int CountedAt(DateTimeOffset now) => Holds.Values.Sum(h => h.Counts(now) ? h.Quantity : 0);
+    public int CountedAt(DateTimeOffset now) =>
+        Math.Max(0, Holds.Values.Sum(h => h.Counts(now) ? h.Quantity : 0) - Returned.Values.Sum());
 
     /// <summary>Drops what can no longer count or be retried (released, or expired a day ago).</summary>
     public void Prune(DateTimeOffset now)

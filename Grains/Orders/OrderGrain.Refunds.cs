@@ -202,17 +202,17 @@ public sealed partial class OrderGrain
         return true;
     }
 
-    /// <summary>Puts refunded tickets back on sale where the showtime allows it and the show is still ahead.</summary>
+    /// <summary>
+    /// Gives refunded tickets back through the buyer's grain at each showtime, so the per-supporter cap and the pool
+    /// agree: the buyer's allowance comes back, and the tickets go back on sale where the showtime's policy says so.
+    /// </summary>
     private async Task RestockAsync(RefundRecord record)
     {
         var lines = record.View.TicketIds.Select(t => State.Lines[LineOf(t)]).GroupBy(l => (l.ShowtimeId, l.Code));
         foreach (var group in lines)
         {
-            var showtime = await GrainFactory.GetGrain<IShowtimeGrain>(group.Key.ShowtimeId).GetDefinition();
-            if (showtime is null || !showtime.EffectivePolicy.RestockRefunded || _clock.UtcNow >= showtime.LastSaleAt)
-                continue;
-            await GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(group.Key.ShowtimeId, group.Key.Code))
-                .ReturnSold($"refund-{record.View.RefundId:N}", group.Count());
+            await GrainFactory.GetGrain<ISupporterShowtimeGrain>(group.Key.ShowtimeId, State.Request!.SupporterId.ToString())
+                .TakeBack(new RefundedTickets($"refund-{record.View.RefundId:N}", group.Key.Code, group.Count()));
         }
     }
 

@@ -148,6 +148,11 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
                 return ([], null, new OrderResult(OrderOutcome.HoldUnavailable, null,
                     $"Hold {request.HoldId} is {(hold.Status == HoldStatus.Confirmed ? "already bought" : "no longer live")}; hold the tickets again.", $"lines[{i}].holdId"));
             }
+            if (hold.Suspended)
+            {
+                return ([], null, new OrderResult(OrderOutcome.NotOnSale, null,
+                    $"{showtime.Title} is not on sale now; hold {request.HoldId} cannot be bought and will run out.", $"lines[{i}].holdId"));
+            }
             var price = ticketType?.PriceMinor ?? addOn!.PriceMinor;
             var fee = ticketType?.FeeMinor ?? 0;
             if (price + fee > 0)

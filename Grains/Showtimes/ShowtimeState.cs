@@ -21,10 +21,15 @@ public sealed class ShowtimeState
     [Id(5)] public long CataloguedVersion { get; set; }
     /// <summary>A change whose pools are being adjusted; it replaces the definition once every pool accepted it.</summary>
     [Id(6)] public ShowtimeDefinition? Pending { get; set; }
-    /// <summary>Whether the pools sell; null until told, which means yes for a bare showtime and no for an event's.</summary>
+    /// <summary>
+    /// Whether the pools sell, as told before <see cref="EventStatus"/> existed: read only while that is null (true
+    /// meant published; false a draft, postponed or cancelled event, taken to be a draft until the event tells again).
+    /// </summary>
     [Id(7)] public bool? Selling { get; set; }
     /// <summary>Tier moves that ran, by id, with the number of tickets each moved. Never forgotten.</summary>
     [Id(8)] public Dictionary<string, int> CompletedMoves { get; set; } = [];
     /// <summary>A tier move whose pools may be half changed; finished before anything else touches them.</summary>
     [Id(9)] public string? MoveInFlight { get; set; }
+    /// <summary>The owning event's status as it last told; null until told (an event's showtime is then a draft's).</summary>
+    [Id(10)] public Supporter.Catalogue.EventStatus? EventStatus { get; set; }
 }

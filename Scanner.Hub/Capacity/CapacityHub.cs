@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Supporter.Catalogue;
 using Supporter.Showtimes;
 
 namespace Supporter.ScannerHub.Capacity;
@@ -11,24 +12,38 @@ public sealed class CapacityHub(CapacityFeedRelay relay, IClusterClient cluster)
 {
     public const string Path = "/hubs/capacity";
 
-    public async Task<CapacitySnapshot> JoinShowtime(string showtimeId)
+    /// <summary>
+    /// The showtime's figures now, after which its changes follow; null if there is no such showtime (a malformed id,
+    /// or a draft event's, which is unknown to strangers) — an ordinary answer, like a 404, not an error.
+    /// </summary>
+    public async Task<CapacitySnapshot?> JoinShowtime(string showtimeId)
     {
         if (!Guid.TryParse(showtimeId, out var id) || id == Guid.Empty)
-            throw new HubException($"'{showtimeId}' is not a valid showtime id.");
+            return null;
+        // Connections are anonymous for now: only what everyone may see is shown.
+        var showtime = cluster.GetGrain<IShowtimeGrain>(id);
+        if (await showtime.Find(Actor.Anonymous) is null)
+            return null;
         // Subscribe before reading the snapshot, so no change falls between the two.
         await Groups.AddToGroupAsync(Context.ConnectionId, CapacityFeedRelay.GroupFor(id));
         await relay.AddWatcherAsync(id, Context.ConnectionId);
-        var availability = await cluster.GetGrain<IShowtimeGrain>(id).GetAvailability()
-            ?? throw new HubException($"There is no showtime {id}.");
-        return CapacitySnapshot.From(availability);
+        if (await showtime.GetAvailability(Actor.Anonymous) is { } availability)
+            return CapacitySnapshot.From(availability);
+        await LeaveAsync(id);
+        return null;
     }
 
     public async Task LeaveShowtime(string showtimeId)
     {
-        if (!Guid.TryParse(showtimeId, out var id))
-            throw new HubException($"'{showtimeId}' is not a valid showtime id.");
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, CapacityFeedRelay.GroupFor(id));
-        await relay.RemoveWatcherAsync(id, Context.ConnectionId);
+        // Leaving what one never joined (or what cannot exist) changes nothing.
+        if (Guid.TryParse(showtimeId, out var id))
+            await LeaveAsync(id);
+    }
+
+    private async Task LeaveAsync(Guid showtimeId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, CapacityFeedRelay.GroupFor(showtimeId));
+        await relay.RemoveWatcherAsync(showtimeId, Context.ConnectionId);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) => relay.RemoveConnectionAsync(Context.ConnectionId);

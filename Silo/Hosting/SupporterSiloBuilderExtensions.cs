@@ -75,7 +75,7 @@ public static class SupporterSiloBuilderExtensions
     {
         silo.AddMemoryStreams(CapacityFeed.StreamProvider);
         silo.Services.TryAddSingleton(DomainClock.System);
-        silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory");
+        silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<CatalogueOptions>().BindConfiguration("Catalogue").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<AccountOptions>().BindConfiguration("Identity").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.TryAddSingleton(typeof(IPasswordHasher<>), typeof(PasswordHasher<>));

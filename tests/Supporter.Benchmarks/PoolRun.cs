@@ -118,10 +118,11 @@ public static class PoolRun
                     break;
                 var measured = before >= measureFrom;
                 var requestId = $"{tag}-{caller}-{sequence++}";
-                // Through a supporter's grain, each hold is a new supporter's first, as when a presale opens.
+                // Each hold is a new supporter's first, as when a presale opens (one supporter could hold only a
+                // couple of orders' worth at once).
                 var supporter = entry == Entry.Pool ? null : silo.Grains.GetGrain<ISupporterShowtimeGrain>(showtimeId, $"{supporterId}-{requestId}");
                 var result = supporter is null
-                    ? await pool.TryReserve(requestId, supporterId, 1)
+                    ? await pool.TryReserve(requestId, $"{supporterId}-{requestId}", 1)
                     : await supporter.Hold(new SupporterHoldRequest(requestId, TicketType, 1));
                 var after = Stopwatch.GetTimestamp();
                 if (result is not Reserved reserved)

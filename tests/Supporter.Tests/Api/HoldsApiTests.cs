@@ -25,7 +25,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task A_supporter_holds_confirms_and_a_retry_gets_the_same_hold()
+    public async Task A_supporter_holds_buys_the_hold_with_an_order_and_a_retry_gets_the_same_hold()
     {
         var showtime = await api.CreateShowtimeAsync();
         var fan = await api.SupporterAsync();
@@ -41,16 +41,38 @@ public sealed class HoldsApiTests(ApiFixture api)
         Assert.Equal(holdId, (await retried.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("holdId").GetGuid());
         Assert.Equal(87, await Remaining(showtime));
 
-        var confirmed = await fan.PostAsync($"{Holds(showtime)}/{holdId}/confirm", null);
-        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
-        Assert.Equal("confirmed", (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
-        var retriedAfterConfirm = await fan.SendAsync(HoldRequest(Holds(showtime), new { quantity = 3 }, "order-1"));
-        var replay = await retriedAfterConfirm.Content.ReadFromJsonAsync<JsonElement>();
+        // The showtime is free, so the order is confirmed at once, with its tickets.
+        var order = await Purchases.BuyAsync(api, fan, Purchases.Line(showtime, "GA", holdId));
+        Assert.Equal(3, order.TicketIds().Count);
+        var retriedAfterBuying = await fan.SendAsync(HoldRequest(Holds(showtime), new { quantity = 3 }, "order-1"));
+        var replay = await retriedAfterBuying.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((holdId, "confirmed"), (replay.GetProperty("holdId").GetGuid(), replay.GetProperty("status").GetString()));
         Assert.Equal(87, await Remaining(showtime));
         var release = await fan.DeleteAsync($"{Holds(showtime)}/{holdId}");
         var problem = await ProblemAssert.IsProblem(release, HttpStatusCode.Conflict);
         Assert.Equal("/problems/hold-resolved", problem.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task No_role_can_confirm_a_hold_without_an_order()
+    {
+        var showtime = await api.CreateShowtimeAsync();
+        var owner = await api.RegisterAsync();
+        var hold = await (await owner.Client!.SendAsync(HoldRequest(Holds(showtime), new { quantity = 4 }))).Content.ReadFromJsonAsync<JsonElement>();
+        var confirm = $"{Holds(showtime)}/{hold.GetProperty("holdId").GetGuid()}/confirm";
+        var venue = await Infrastructure.Catalogue.VenueAsync(api);
+        HttpClient[] callers = [api.Anonymous(), owner.Client!, await api.SupporterAsync(), venue.Client, await api.AdminAsync()];
+
+        foreach (var caller in callers)
+        {
+            var response = await caller.PostAsync(confirm, null);
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"POST {confirm}: {(int)response.StatusCode}");
+        }
+
+        var availability = await api.Anonymous().GetFromJsonAsync<JsonElement>($"/api/showtimes/{showtime}/availability");
+        var ga = availability.GetProperty("ticketTypes").EnumerateArray().Single(t => t.GetProperty("code").GetString() == "GA");
+        Assert.Equal((4, 0), (ga.GetProperty("held").GetInt32(), ga.GetProperty("sold").GetInt32()));
+        Assert.Equal("held", (await owner.Client!.GetFromJsonAsync<JsonElement>(confirm[..^"/confirm".Length])).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -77,7 +99,8 @@ public sealed class HoldsApiTests(ApiFixture api)
         var stranger = await api.SupporterAsync();
 
         await ProblemAssert.IsProblem(await stranger.GetAsync(path), HttpStatusCode.NotFound);
-        await ProblemAssert.IsProblem(await stranger.PostAsync($"{path}/confirm", null), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await Purchases.PlaceAsync(stranger, Guid.NewGuid().ToString(),
+            Purchases.Line(showtime, "GA", hold.GetProperty("holdId").GetGuid())), HttpStatusCode.Conflict);
         await ProblemAssert.IsProblem(await stranger.DeleteAsync(path), HttpStatusCode.NotFound);
         Assert.Equal("held", (await owner.GetFromJsonAsync<JsonElement>(path)).GetProperty("status").GetString());
     }
@@ -97,7 +120,7 @@ public sealed class HoldsApiTests(ApiFixture api)
     }
 
     [Fact]
-    public async Task Confirming_an_expired_hold_is_a_conflict()
+    public async Task An_expired_hold_cannot_be_bought()
     {
         var showtime = await api.CreateShowtimeAsync(holdSeconds: 60);
         var fan = await api.SupporterAsync();
@@ -105,9 +128,9 @@ public sealed class HoldsApiTests(ApiFixture api)
 
         api.Cluster.Clock.SetUtcNow(hold.GetProperty("expiresAt").GetDateTimeOffset());
 
-        var response = await fan.PostAsync($"{Holds(showtime)}/{hold.GetProperty("holdId").GetGuid()}/confirm", null);
+        var response = await Purchases.PlaceAsync(fan, Guid.NewGuid().ToString(), Purchases.Line(showtime, "GA", hold.GetProperty("holdId").GetGuid()));
         var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.Conflict);
-        Assert.Equal("/problems/hold-expired", problem.GetProperty("type").GetString());
+        Assert.Equal("/problems/hold-unavailable", problem.GetProperty("type").GetString());
         Assert.Equal(90, await Remaining(showtime));
     }
 

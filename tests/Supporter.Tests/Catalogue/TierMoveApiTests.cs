@@ -27,7 +27,7 @@ public sealed class TierMoveApiTests(ApiFixture api)
 
         var fan = await api.SupporterAsync();
         var hold = await Ok(await HoldAsync(fan, showtimeId, "VIP", 3));
-        await Ok(await fan.PostAsync($"/api/showtimes/{showtimeId}/ticket-types/VIP/holds/{hold.GetProperty("holdId").GetGuid()}/confirm", null));
+        await Purchases.BuyAsync(api, fan, Purchases.Line(showtimeId, "VIP", hold.GetProperty("holdId").GetGuid()));
         var moved = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var feed = api.Cluster.Client.GetStreamProvider(CapacityFeed.StreamProvider).GetStream<PoolFigures>(CapacityFeed.StreamFor(showtimeId));
         var subscription = await feed.SubscribeAsync((figures, _) =>

@@ -39,7 +39,8 @@ public sealed class ApiFixture : IAsyncLifetime
         _ = Hub.Server;
     }
 
-    private void ConnectToCluster(IWebHostBuilder host)
+    /// <summary>Points a host (the Api, the hub, or another instance of either) at this fixture's cluster and fakes.</summary>
+    public void ConnectToCluster(IWebHostBuilder host)
     {
         host.UseSetting("Cluster:ClusterId", Cluster.ClusterId);
         host.UseSetting("Cluster:ServiceId", Cluster.ServiceId);

@@ -37,7 +37,7 @@ public static class Catalogue
 
     /// <summary>A showtime <paramref name="daysAhead"/> days from now at 19:30 (doors 18:30) at the venue.</summary>
     public static object ShowtimeBody(int daysAhead = 30, int capacity = 100, int ga = 90, int vip = 10, object? gaSale = null, int? perSupporterCap = null,
-        object[]? addOns = null, long gaPrice = 3500, object[]? moves = null, object? policy = null, long gaFee = 350) => new
+        object[]? addOns = null, long gaPrice = 3500, object[]? moves = null, object? policy = null, long gaFee = 350, int? maxHeldPerSupporter = null) => new
     {
         doorsAt = Local(daysAhead, 18, 30),
         startsAt = Local(daysAhead, 19, 30),
@@ -46,6 +46,7 @@ public static class Catalogue
         currency = "GBP",
         holdSeconds = 600,
         perSupporterCap,
+        maxHeldPerSupporter,
         ticketTypes = new object[]
         {
             new { code = "GA", name = "General admission", allocation = ga, maxPerOrder = 10, priceMinor = gaPrice, feeMinor = gaFee, entryRule = "single", sale = gaSale },

@@ -17,7 +17,7 @@ public sealed class ShowtimeTests(ClusterFixture fixture)
         var definition = TestShowtimes.Definition(capacity: 500, ga: 400, vip: 50);
         var (showtimeId, _) = await TestShowtimes.CreateAsync(Cluster.Client, definition);
 
-        var availability = await Cluster.Client.GetGrain<IShowtimeGrain>(showtimeId).GetAvailability();
+        var availability = await Cluster.Client.GetGrain<IShowtimeGrain>(showtimeId).GetAvailability(Supporter.Catalogue.Actor.Anonymous);
 
         Assert.NotNull(availability);
         Assert.Equal(500, availability.Capacity);
