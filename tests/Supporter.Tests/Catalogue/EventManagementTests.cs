@@ -73,7 +73,9 @@ public sealed class EventManagementTests(ApiFixture api)
         var stillDraft = await Infrastructure.Catalogue.Ok(await venueA.Client.GetAsync($"/api/events/{draft}"));
         Assert.Equal(("draft", "Spring Tour", 2L), (stillDraft.GetProperty("status").GetString(), stillDraft.GetProperty("title").GetString(), stillDraft.GetProperty("version").GetInt64()));
         await ProblemAssert.IsProblem(await api.Anonymous().GetAsync($"/supporter/events/{draft}"), HttpStatusCode.NotFound);
-        var showtime = await Infrastructure.Catalogue.Ok(await api.Anonymous().GetAsync($"/api/showtimes/{draftShowtime}"));
+        await ProblemAssert.IsProblem(await api.Anonymous().GetAsync($"/api/showtimes/{draftShowtime}"), HttpStatusCode.NotFound);
+        await ProblemAssert.IsProblem(await venueB.Client.GetAsync($"/api/showtimes/{draftShowtime}"), HttpStatusCode.NotFound);
+        var showtime = await Infrastructure.Catalogue.Ok(await venueA.Client.GetAsync($"/api/showtimes/{draftShowtime}"));
         Assert.Equal(100, showtime.GetProperty("capacity").GetInt32());
     }
 
@@ -178,7 +180,7 @@ public sealed class EventManagementTests(ApiFixture api)
 
         await ProblemAssert.IsValidationProblem(await venue.Client.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{showtimeId}", body()), field);
 
-        var showtime = await Infrastructure.Catalogue.Ok(await api.Anonymous().GetAsync($"/api/showtimes/{showtimeId}"));
+        var showtime = await Infrastructure.Catalogue.Ok(await venue.Client.GetAsync($"/api/showtimes/{showtimeId}"));
         Assert.Equal(100, showtime.GetProperty("capacity").GetInt32());
     }
 

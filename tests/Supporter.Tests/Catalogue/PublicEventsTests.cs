@@ -124,9 +124,11 @@ public sealed class PublicEventsTests(ApiFixture api)
         await HoldAsync(supporter, showtimeId, "VIP", 4);
         await HoldAsync(supporter, showtimeId, "VIP", 4);
         Assert.Equal("on_sale", TypeStatus(await EventAsync(eventId), "VIP"));
-        await HoldAsync(supporter, showtimeId, "VIP", 1);
+        // One supporter may hold two orders' worth at once; someone else takes the rest.
+        var another = await api.SupporterAsync();
+        await HoldAsync(another, showtimeId, "VIP", 1);
         Assert.Equal("few_left", TypeStatus(await EventAsync(eventId), "VIP"));
-        await HoldAsync(supporter, showtimeId, "VIP", 1);
+        await HoldAsync(another, showtimeId, "VIP", 1);
         page = await EventAsync(eventId);
         Assert.Equal(("sold_out", "presale"), (TypeStatus(page, "VIP"), page.GetProperty("showtimes")[0].GetProperty("availability").GetString()));
     }

@@ -68,7 +68,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
                     deadline.Token.ThrowIfCancellationRequested();
                     try
                     {
-                        var result = await pool.TryReserve(requestId, $"fan-{buyer}", 1);
+                        var result = await pool.TryReserve(requestId, $"fan-{buyer}-{i}", 1);
                         if (result is Reserved r)
                         {
                             Assert.True(reported.TryAdd(requestId, r.HoldId) || reported[requestId] == r.HoldId);

@@ -79,7 +79,7 @@ public sealed class HoldLimitTests(ApiFixture api)
     {
         var venue = await VenueAsync(api);
         var parking = new object[] { new { code = "PARKING", name = "Car park", priceMinor = 1000, allocation = 80, maxPerOrder = 1 } };
-        var (_, showtime) = await EventAsync(venue, showtime: ShowtimeBody(addOns: parking));
+        var (_, showtime) = await EventAsync(venue, showtime: ShowtimeBody(daysAhead: Purchases.DaysAhead(api) + 30, addOns: parking));
         var fan = await api.SupporterAsync();
 
         var spaces = 0;
@@ -89,7 +89,7 @@ public sealed class HoldLimitTests(ApiFixture api)
         Assert.Equal(78, await RemainingAsync(showtime, "PARKING"));
 
         // A showtime that allows more: up to 30 of each at once, so three GA orders' worth.
-        var (_, roomy) = await EventAsync(venue, showtime: ShowtimeBody(maxHeldPerSupporter: 30));
+        var (_, roomy) = await EventAsync(venue, showtime: ShowtimeBody(daysAhead: Purchases.DaysAhead(api) + 30, maxHeldPerSupporter: 30));
         for (var i = 0; i < 3; i++)
             await Ok(await HoldAsync(fan, roomy, "GA", 10));
         var refused = await ProblemAssert.IsProblem(await HoldAsync(fan, roomy, "GA", 1), HttpStatusCode.Conflict);

@@ -31,7 +31,7 @@ public sealed class DraftSecrecyTests(ApiFixture api)
         var eventId = Guid.NewGuid();
         var showtimeId = Guid.NewGuid();
         await Ok(await agent.Client!.PutAsJsonAsync($"/api/events/{eventId}", EventBody(venue.VenueId, agencyId: agencyId)));
-        await Ok(await agent.Client!.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{showtimeId}", ShowtimeBody()));
+        await Ok(await agent.Client!.PutAsJsonAsync($"/api/events/{eventId}/showtimes/{showtimeId}", ShowtimeBody(daysAhead: Purchases.DaysAhead(api) + 30)));
 
         var fan = await api.SupporterAsync();
         var door = await DoorStaffAsync(venue);
@@ -83,7 +83,7 @@ public sealed class DraftSecrecyTests(ApiFixture api)
     public async Task The_capacity_hub_answers_drafts_unknown_and_malformed_showtimes_with_nothing_and_logs_no_error()
     {
         var venue = await VenueAsync(api);
-        var (eventId, draft) = await EventAsync(venue, publish: false);
+        var (eventId, draft) = await EventAsync(venue, publish: false, showtime: ShowtimeBody(daysAhead: Purchases.DaysAhead(api) + 30));
         var published = await api.CreateShowtimeAsync();
         await using var hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(host =>
         {
