@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
+using Supporter.Audit;
 using Supporter.Catalogue;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 
@@ -22,12 +24,14 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
     private readonly DomainClock _clock;
     private readonly ILogger<EventGrain> _logger;
     private readonly CatalogueSync _sync;
+    private readonly AuditTrail _audit;
 
     public EventGrain(
         [PersistentState("event", StorageNames.Domain)] IPersistentState<EventState> state,
         ICatalogueProjection projection,
         DomainClock clock,
         IOptions<CatalogueOptions> options,
+        AuditTrails audit,
         ILogger<EventGrain> logger)
     {
         _state = state;
@@ -35,9 +39,13 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         _clock = clock;
         _logger = logger;
         _sync = new CatalogueSync(this, options.Value.SyncRetryPeriod, logger);
+        _audit = audit.For(this, () => _state.State.PendingAudit);
     }
 
     private EventState State => _state.State;
+
+    /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _audit.FlushAsync();
 
     public async Task<EventResult> Save(Actor actor, EventDetails details, long? expectedVersion)
     {
@@ -117,6 +125,11 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await _audit.ReceiveReminderAsync();
+            return;
+        }
         if (reminderName != CatalogueSync.ReminderName)
             return;
         if (State.Details is null || (State.CataloguedVersion == State.Version && State.SellingPushed == Selling))
@@ -149,6 +162,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
 
         var now = _clock.UtcNow;
         var wasPublic = State.Status.IsPublic();
+        AuditStatusChange(actor, details, target, reason);
         State.Status = target;
         State.StatusReason = reason;
         if (target == EventStatus.Published)
@@ -171,8 +185,24 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         State.UpdatedAt = now;
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The event");
+        // Before the copy, whose success drops the reminder that would wake the event if this process died here.
+        await _audit.FlushAsync();
         await PushSellingAsync();
         await CopyAsync();
+    }
+
+    /// <summary>Keyed by the version the change is stored as: the same change retried is that version again.</summary>
+    private void AuditStatusChange(Actor actor, EventDetails details, EventStatus target, string? reason)
+    {
+        var action = target switch
+        {
+            EventStatus.Published => AuditActions.EventPublished,
+            EventStatus.Postponed => AuditActions.EventPostponed,
+            _ => AuditActions.EventCancelled,
+        };
+        var who = AuditContext.ActorFor(actor.UserId, actor.IsAdmin, actor.ManagesVenue(details.VenueId) ? "venue" : "booking_agent");
+        _audit.Record(action, $"{this.GetPrimaryKey():N}:{State.Version + 1}", AuditSubjects.Event, this.GetPrimaryKey(), details.VenueId,
+            [("from", State.Status.Name()), ("reason", reason), ("agencyId", details.AgencyId), ("title", details.Title)], who);
     }
 
     /// <summary>Only a published event sells; postponed, cancelled and draft events sell nothing.</summary>

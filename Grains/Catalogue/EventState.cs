@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Supporter.Audit;
 using Supporter.Catalogue;
 
 namespace Supporter.Grains.Catalogue;
@@ -23,4 +24,6 @@ public sealed class EventState
     [Id(10)] public ImmutableList<CatalogueChange> Unrecorded { get; set; } = [];
     /// <summary>Whether every showtime was last told to sell (true) or not (false); null once a showtime was added since.</summary>
     [Id(11)] public bool? SellingPushed { get; set; }
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(12)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }

@@ -1,3 +1,4 @@
+using Supporter.Audit;
 using Supporter.Showtimes;
 
 namespace Supporter.Grains.Showtimes;
@@ -27,4 +28,6 @@ public sealed class ShowtimeState
     [Id(8)] public Dictionary<string, int> CompletedMoves { get; set; } = [];
     /// <summary>A tier move whose pools may be half changed; finished before anything else touches them.</summary>
     [Id(9)] public string? MoveInFlight { get; set; }
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(10)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }
