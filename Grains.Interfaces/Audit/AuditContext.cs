@@ -1,3 +1,5 @@
+using Supporter.Identity;
+
 namespace Supporter.Audit;
 
 /// <summary>
@@ -34,5 +36,5 @@ public static class AuditContext
     /// (it knows the user type), else that user as an admin or by the type given.
     /// </summary>
     public static AuditActor ActorFor(Guid userId, bool isAdmin, string otherwise) =>
-        Actor is { UserId: { } id } known && id == userId ? known : AuditActor.User(userId, isAdmin ? "admin" : otherwise);
+        Actor is { UserId: { } id } known && id == userId ? known : AuditActor.User(userId, isAdmin ? UserTypes.Admin : otherwise);
 }

@@ -6,6 +6,7 @@ using Supporter.Audit;
 using Supporter.Catalogue;
 using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
+using Supporter.Identity;
 using Supporter.Inventory;
 
 namespace Supporter.Grains.Catalogue;
@@ -200,7 +201,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
             EventStatus.Postponed => AuditActions.EventPostponed,
             _ => AuditActions.EventCancelled,
         };
-        var who = AuditContext.ActorFor(actor.UserId, actor.IsAdmin, actor.ManagesVenue(details.VenueId) ? "venue" : "booking_agent");
+        var who = AuditContext.ActorFor(actor.UserId, actor.IsAdmin, actor.ManagesVenue(details.VenueId) ? UserTypes.Venue : UserTypes.BookingAgent);
         _audit.Record(action, $"{this.GetPrimaryKey():N}:{State.Version + 1}", AuditSubjects.Event, this.GetPrimaryKey(), details.VenueId,
             [("from", State.Status.Name()), ("reason", reason), ("agencyId", details.AgencyId), ("title", details.Title)], who);
     }

@@ -1,4 +1,5 @@
 using Supporter.Audit;
+using Supporter.Identity;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
@@ -42,7 +43,7 @@ public sealed partial class OrderGrain
         var lines = refund.TicketIds.IsDefaultOrEmpty ? State.Lines : [.. refund.TicketIds.Select(t => State.Lines[LineOf(t)])];
         AuditActor? actor = action != AuditActions.RefundRequested ? null
             : record.External ? AuditActor.Stripe
-            : AuditContext.ActorFor(refund.RequestedBy, refund.ByAdmin, "supporter");
+            : AuditContext.ActorFor(refund.RequestedBy, refund.ByAdmin, UserTypes.Supporter);
         Audit(action, $"{refund.RefundId:N}", lines, _ =>
         [
             ("refundId", refund.RefundId),

@@ -99,7 +99,7 @@ public sealed partial class TicketGrain
             State.Status = TicketStatus.Transferred;
             State.Credential = NewCredential();
             // The old QR code stops working with this write.
-            Audit(AuditActions.CredentialRotated, $"{TicketId:N}:{transfer.TransferId:N}", AuditContext.ActorFor(answer.RecipientId, false, "supporter"),
+            Audit(AuditActions.CredentialRotated, $"{TicketId:N}:{transfer.TransferId:N}", AuditContext.ActorFor(answer.RecipientId, false, UserTypes.Supporter),
                 ("reason", "transfer-accepted"), ("transferId", transfer.TransferId), ("holderId", answer.RecipientId));
         }
         await SaveAsync();
@@ -126,7 +126,7 @@ public sealed partial class TicketGrain
 
     /// <summary>A transfer's step, by the supporter who took it (the sender offers and cancels, the recipient answers).</summary>
     private void AuditTransfer(string action, TransferView transfer, Guid by) =>
-        Audit(action, $"{transfer.TransferId:N}", AuditContext.ActorFor(by, false, "supporter"),
+        Audit(action, $"{transfer.TransferId:N}", AuditContext.ActorFor(by, false, UserTypes.Supporter),
             ("transferId", transfer.TransferId), ("fromSupporterId", transfer.FromSupporterId), ("toSupporterId", transfer.ToSupporterId),
             ("byEmail", transfer.ToEmail is not null));
 

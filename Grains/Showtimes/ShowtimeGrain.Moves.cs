@@ -41,9 +41,12 @@ public sealed partial class ShowtimeGrain
         State.MoveInFlight = null;
         State.Version++;
         // A scheduled step: whoever's call happened to run it did not ask for it.
-        _audit.Record(AuditActions.AllocationChanged, $"{this.GetPrimaryKey():N}:move:{move.Id}", AuditSubjects.Showtime, this.GetPrimaryKey(),
-            State.Definition.VenueId, [("reason", "tier-move"), ("moveId", move.Id), ("fromCode", move.From), ("toCode", move.To), ("moved", moved)],
-            AuditActor.System);
+        if (moved > 0)
+        {
+            _audit.Record(AuditActions.AllocationChanged, $"{this.GetPrimaryKey():N}:move:{move.Id}", AuditSubjects.Showtime, this.GetPrimaryKey(),
+                State.Definition.VenueId, [("reason", "tier-move"), ("moveId", move.Id), ("fromCode", move.From), ("toCode", move.To), ("moved", moved)],
+                AuditActor.System);
+        }
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The tier move");
         await _audit.FlushAsync();
