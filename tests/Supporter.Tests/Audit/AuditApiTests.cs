@@ -127,6 +127,17 @@ public sealed class AuditApiTests(ApiFixture api)
         await ProblemAssert.IsProblem(await api.Anonymous().GetAsync(path), HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Both_endpoints_declare_their_answers_in_the_OpenAPI_document()
+    {
+        var document = await api.Anonymous().GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        foreach (var path in new[] { "/admin/audit", "/api/venues/{venueId}/audit" })
+        {
+            var responses = document.GetProperty("paths").GetProperty(path).GetProperty("get").GetProperty("responses");
+            Assert.Equal(["200", "400", "401", "403", "503"], responses.EnumerateObject().Select(r => r.Name).Where(n => n != "default").Order());
+        }
+    }
+
     private static long Id(JsonElement entry) => entry.GetProperty("id").GetInt64();
 
     private static DateTimeOffset At(JsonElement entry) => entry.GetProperty("at").GetDateTimeOffset();
