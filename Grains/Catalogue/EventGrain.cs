@@ -2,11 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
-using Supporter.Audit;
 using Supporter.Catalogue;
 using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
-using Supporter.Identity;
 using Supporter.Inventory;
 
 namespace Supporter.Grains.Catalogue;
@@ -44,9 +42,6 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
     }
 
     private EventState State => _state.State;
-
-    /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => _audit.FlushAsync();
 
     public async Task<EventResult> Save(Actor actor, EventDetails details, long? expectedVersion)
     {
@@ -190,20 +185,6 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         await _audit.FlushAsync();
         await PushSellingAsync();
         await CopyAsync();
-    }
-
-    /// <summary>Keyed by the version the change is stored as: the same change retried is that version again.</summary>
-    private void AuditStatusChange(Actor actor, EventDetails details, EventStatus target, string? reason)
-    {
-        var action = target switch
-        {
-            EventStatus.Published => AuditActions.EventPublished,
-            EventStatus.Postponed => AuditActions.EventPostponed,
-            _ => AuditActions.EventCancelled,
-        };
-        var who = AuditContext.ActorFor(actor.UserId, actor.IsAdmin, actor.ManagesVenue(details.VenueId) ? UserTypes.Venue : UserTypes.BookingAgent);
-        _audit.Record(action, $"{this.GetPrimaryKey():N}:{State.Version + 1}", AuditSubjects.Event, this.GetPrimaryKey(), details.VenueId,
-            [("from", State.Status.Name()), ("reason", reason), ("agencyId", details.AgencyId), ("title", details.Title)], who);
     }
 
     /// <summary>Only a published event sells; postponed, cancelled and draft events sell nothing.</summary>
