@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
+using Supporter.Api.Audit;
 using Supporter.Api.Catalogue;
 using Supporter.Api.Identity;
 using Supporter.Api.Notifications;
@@ -30,7 +31,9 @@ public static class Extensions
         builder.Services.AddSupporterDataProtection(builder.Configuration);
         builder.AddExternalLogins();
         builder.AddCatalogueReads();
+        builder.AddRecordReads();
         builder.AddOrderReads();
+        builder.AddAuditReads();
         builder.Services.AddOptions<StripeWebhookSettings>().BindConfiguration("Stripe").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BootstrapAdminSettings>().BindConfiguration("BootstrapAdmin").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHostedService<BootstrapAdmin>();
@@ -54,6 +57,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<AuditContextMiddleware>();
         app.UseRateLimiter();
 
         app.MapOpenApi();
@@ -80,6 +84,7 @@ public static class Extensions
         app.MapTicketChecksApi();
         app.MapPaymentMethodsApi();
         app.MapStripeWebhookApi();
+        app.MapAuditApi();
         return app;
     }
 }

@@ -1,17 +1,20 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Npgsql;
 
 namespace Supporter.Api.Infrastructure;
 
 /// <summary>
 /// A grain that could not store its state answers with <see cref="StateUnavailableException"/>, and a silo may not
 /// answer in time while the cluster fails over. Either way the caller does not know the outcome, and a retry with
-/// the same request id takes effect at most once: that is a 503 with Retry-After, not a 500.
+/// the same request id takes effect at most once: that is a 503 with Retry-After, not a 500. The same goes for a read
+/// of the records (listings, the audit log) while PostgreSQL cannot be reached.
 /// </summary>
 internal sealed class StateUnavailableHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (StateUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException))
+        if (exception is not (StateUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
+            or NpgsqlException { IsTransient: true }))
             return false;
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "1";

@@ -158,11 +158,9 @@ public static class OrdersApi
 
     public static WebApplicationBuilder AddOrderReads(this WebApplicationBuilder builder)
     {
-        var connectionString = builder.Configuration["Database:ConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!builder.HasRecordReads())
             return builder; // in-memory mode: no tables to read
-        builder.Services.AddSingleton(_ =>
-            new OrderReader(new Npgsql.NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxPoolSize = 10 } }.Build()));
+        builder.Services.AddSingleton(services => new OrderReader(services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(RecordReads.DataSourceKey)));
         return builder;
     }
 }

@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Stripe;
+using Supporter.Api.Infrastructure;
+using Supporter.Audit;
 using Supporter.Orders;
 
 namespace Supporter.Api.Payments;
@@ -17,7 +19,7 @@ public static class StripeWebhookApi
     public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/stripe", Receive).AllowAnonymous().WithTags("Webhooks").WithName("StripeWebhook")
-            .WithSummary("Stripe's events, signed with the endpoint's secret.");
+            .WithSummary("Stripe's events, signed with the endpoint's secret.").ActingAs(AuditActor.Stripe);
         return app;
     }
 

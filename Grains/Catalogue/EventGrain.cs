@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Supporter.Catalogue;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 
@@ -22,12 +23,14 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
     private readonly DomainClock _clock;
     private readonly ILogger<EventGrain> _logger;
     private readonly CatalogueSync _sync;
+    private readonly AuditTrail _audit;
 
     public EventGrain(
         [PersistentState("event", StorageNames.Domain)] IPersistentState<EventState> state,
         ICatalogueProjection projection,
         DomainClock clock,
         IOptions<CatalogueOptions> options,
+        AuditTrails audit,
         ILogger<EventGrain> logger)
     {
         _state = state;
@@ -35,6 +38,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         _clock = clock;
         _logger = logger;
         _sync = new CatalogueSync(this, options.Value.SyncRetryPeriod, logger);
+        _audit = audit.For(this, () => _state.State.PendingAudit);
     }
 
     private EventState State => _state.State;
@@ -117,6 +121,11 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await _audit.ReceiveReminderAsync();
+            return;
+        }
         if (reminderName != CatalogueSync.ReminderName)
             return;
         if (State.Details is null || (State.CataloguedVersion == State.Version && State.StatusPushed == State.Status))
@@ -149,6 +158,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
 
         var now = _clock.UtcNow;
         var wasPublic = State.Status.IsPublic();
+        AuditStatusChange(actor, details, target, reason);
         State.Status = target;
         State.StatusReason = reason;
         if (target == EventStatus.Published)
@@ -171,6 +181,8 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         State.UpdatedAt = now;
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The event");
+        // Before the copy, whose success drops the reminder that would wake the event if this process died here.
+        await _audit.FlushAsync();
         await PushStatusAsync();
         await CopyAsync();
     }

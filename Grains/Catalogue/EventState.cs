@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Supporter.Audit;
 using Supporter.Catalogue;
 
 namespace Supporter.Grains.Catalogue;
@@ -24,4 +25,6 @@ public sealed class EventState
     // Id 11 was whether the showtimes were told to sell; replaced by StatusPushed. Never reuse it.
     /// <summary>The status every showtime was last told; null once a showtime was added since (or before statuses were told).</summary>
     [Id(12)] public EventStatus? StatusPushed { get; set; }
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(13)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }

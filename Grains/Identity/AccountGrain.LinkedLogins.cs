@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
+using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Identity;
 
 namespace Supporter.Grains.Identity;
@@ -18,6 +20,8 @@ public sealed partial class AccountGrain
         // The first link time stays; the grant (scopes, tokens) is the newest.
         if (State.LinkedLogins.TryGetValue(key, out var current))
             login = login with { LinkedAt = current.LinkedAt };
+        else
+            AuditLink(AuditActions.AccountLinked, login);
         State.LinkedLogins[key] = login;
         // Linked again before the old grant was revoked: revoking it now would end the new one too.
         State.PendingRevocations.Remove(key);
@@ -39,6 +43,7 @@ public sealed partial class AccountGrain
             return UnlinkResult.LastSignInMethod;
 
         State.LinkedLogins.Remove(key);
+        AuditLink(AuditActions.AccountUnlinked, login);
         State.PendingRevocations[key] = new PendingRevocation(provider, subject, login.ProtectedRefreshToken ?? login.ProtectedAccessToken, 0, null, clock.UtcNow);
         await SaveAsync();
         await RevokePendingGrantsAsync();
@@ -47,6 +52,11 @@ public sealed partial class AccountGrain
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await Audit.ReceiveReminderAsync();
+            return;
+        }
         if (reminderName != RevocationReminder)
             return;
         await RevokePendingGrantsAsync();
@@ -89,6 +99,11 @@ public sealed partial class AccountGrain
         if (State.PendingRevocations.Count > 0 && await this.GetReminder(RevocationReminder) is null)
             await this.RegisterOrUpdateReminder(RevocationReminder, options.Value.RevocationRetryPeriod, options.Value.RevocationRetryPeriod);
     }
+
+    /// <summary>Only the account's owner links and unlinks its provider accounts (signed in, or signing in with one).</summary>
+    private void AuditLink(string action, LinkedLogin login) =>
+        Audit.Record(action, $"{UserId:N}:{login.Provider}:{login.LinkedAt.UtcTicks}", AuditSubjects.Account, UserId, null,
+            [("provider", login.Provider)], AuditActor.User(UserId, State.Type.Name()));
 
     [LoggerMessage(LogLevel.Warning, "Revoking the {Provider} grant of account {UserId} failed (attempt {Attempts}): {Error}; retrying later")]
     private partial void LogRevocationFailed(string provider, Guid userId, int attempts, string error);

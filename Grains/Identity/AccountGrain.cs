@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
 using Supporter.Identity;
 
@@ -17,15 +18,20 @@ public sealed partial class AccountGrain(
     IGrantRevoker revoker,
     DomainClock clock,
     IOptions<AccountOptions> options,
+    AuditTrails audit,
     ILogger<AccountGrain> logger) : Grain, IAccountGrain, IRemindable
 {
+    private AuditTrail? _audit;
+
     private AccountState State => state.State;
     private Guid UserId => this.GetPrimaryKey();
+    private AuditTrail Audit => _audit ??= audit.For(this, () => state.State.PendingAudit);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!State.Exists)
             return;
+        await Audit.FlushAsync();
         try
         {
             await CompleteCreationAsync();
@@ -190,6 +196,7 @@ public sealed partial class AccountGrain(
     {
         State.Version++;
         await this.WriteOrReloadAsync(state, $"Account {UserId}");
+        await Audit.FlushAsync();
         try
         {
             await directory.UpsertAccountAsync(UserId, State);

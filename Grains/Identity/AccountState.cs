@@ -1,3 +1,4 @@
+using Supporter.Audit;
 using Supporter.Identity;
 
 namespace Supporter.Grains.Identity;
@@ -37,6 +38,8 @@ public sealed class AccountState
     [Id(20)] public bool HasPassword { get; set; }
     /// <summary>Unlinked grants still to revoke at their provider, by <see cref="ExternalLogins.Key"/>.</summary>
     [Id(21)] public Dictionary<string, PendingRevocation> PendingRevocations { get; set; } = [];
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(22)] public List<AuditEntry> PendingAudit { get; set; } = [];
 
     public bool Exists => CreationRequestId is not null;
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
 using Supporter.Identity;
 
@@ -12,15 +14,20 @@ public sealed partial class OrganisationGrain(
     [PersistentState("organisation", StorageNames.Domain)] IPersistentState<OrganisationState> state,
     IIdentityDirectory directory,
     DomainClock clock,
-    ILogger<OrganisationGrain> logger) : Grain, IOrganisationGrain
+    AuditTrails audit,
+    ILogger<OrganisationGrain> logger) : Grain, IOrganisationGrain, IRemindable
 {
+    private AuditTrail? _audit;
+
     private OrganisationState State => state.State;
     private Guid Id => this.GetPrimaryKey();
+    private AuditTrail Audit => _audit ??= audit.For(this, () => state.State.PendingAudit);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (!State.Exists)
             return;
+        await Audit.FlushAsync();
         try
         {
             await SyncMembersAsync();
@@ -53,6 +60,7 @@ public sealed partial class OrganisationGrain(
         State.Name = name;
         State.CreatedAt = clock.UtcNow;
         State.Members[ownerUserId] = new OrganisationMember(ownerUserId, owner.Email, OrganisationRole.Owner);
+        AuditRole(AuditActions.RoleGranted, ownerUserId, OrganisationRole.Owner, ("created", true));
         State.Unsynced.Add(ownerUserId);
         await SaveAsync();
         await SyncMembersAsync();
@@ -83,6 +91,7 @@ public sealed partial class OrganisationGrain(
                 return MemberResult.LastOwner;
         }
         State.Members[id] = new OrganisationMember(id, account.Email, role);
+        AuditRole(AuditActions.RoleGranted, id, role, ("previousRole", current?.Role.Name()));
         State.Unsynced.Add(id);
         await SaveAsync();
         await SyncMembersAsync();
@@ -98,11 +107,15 @@ public sealed partial class OrganisationGrain(
         if (member.Role == OrganisationRole.Owner && OwnerCount() == 1)
             return MemberResult.LastOwner;
         State.Members.Remove(userId);
+        AuditRole(AuditActions.RoleRemoved, userId, member.Role);
         State.Unsynced.Add(userId);
         await SaveAsync();
         await SyncMembersAsync();
         return MemberResult.Changed;
     }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) =>
+        reminderName == AuditTrail.ReminderName ? Audit.ReceiveReminderAsync() : Task.CompletedTask;
 
     private int OwnerCount() => State.Members.Values.Count(m => m.Role == OrganisationRole.Owner);
 
@@ -127,6 +140,7 @@ public sealed partial class OrganisationGrain(
     {
         State.Version++;
         await this.WriteOrReloadAsync(state, $"Organisation {Id}");
+        await Audit.FlushAsync();
         try
         {
             await directory.UpsertOrganisationAsync(Id, State);
@@ -136,6 +150,12 @@ public sealed partial class OrganisationGrain(
             LogSyncFailed(exception, Id);
         }
     }
+
+    /// <summary>Keyed by the version the change is stored as: the same change retried is that version again.</summary>
+    private void AuditRole(string action, Guid userId, OrganisationRole role, params (string, object?)[] detail) =>
+        Audit.Record(action, $"{Id:N}:{userId:N}:{State.Version + 1}", AuditSubjects.Organisation, Id,
+            State.Kind == OrganisationKind.Venue ? Id : null,
+            [("userId", userId), ("role", role.Name()), ("organisationKind", State.Kind.Name()), .. detail]);
 
     [LoggerMessage(LogLevel.Warning, "Syncing organisation {OrganisationId} failed; the next call or activation retries")]
     private partial void LogSyncFailed(Exception exception, Guid organisationId);

@@ -1,3 +1,4 @@
+using Supporter.Audit;
 using Supporter.Identity;
 
 namespace Supporter.Grains.Identity;
@@ -16,4 +17,6 @@ public sealed class OrganisationState
     [Id(4)] public Dictionary<Guid, OrganisationMember> Members { get; set; } = [];
     [Id(5)] public HashSet<Guid> Unsynced { get; set; } = [];
     [Id(6)] public long Version { get; set; }
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(7)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }

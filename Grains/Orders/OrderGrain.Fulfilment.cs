@@ -24,6 +24,7 @@ public sealed partial class OrderGrain
             {
                 State.LastPaymentError = "The payment was declined; try another card or payment method.";
                 State.RequiresAction = false;
+                AuditPaymentFailed(notice.EventId, "declined");
                 await SaveAsync();
             }
             return View();
@@ -144,6 +145,7 @@ public sealed partial class OrderGrain
         var tickets = await Task.WhenAll(minted);
         State.TicketIds = [.. tickets.Select(t => t.TicketId)];
         Move(OrderStatus.Confirmed);
+        AuditPurchaseConfirmed();
         await SaveAsync();
         await ForgetExpiryCheckAsync();
     }
@@ -156,6 +158,8 @@ public sealed partial class OrderGrain
             await _payments.RefundAsync(payment.IntentId, null, State.AutoRefundReason!, $"order-{OrderId:N}-auto-refund");
         State.RefundedMinor = payment?.AmountMinor ?? 0;
         Move(payment is null ? OrderStatus.Cancelled : OrderStatus.Refunded);
+        if (payment is not null)
+            AuditAutomaticRefund(payment);
         await SaveAsync();
         await ForgetExpiryCheckAsync();
     }

@@ -44,5 +44,9 @@ public sealed partial class OrderGrain
     }
 
     /// <summary>Stores a note of the grain's own progress; the order as others see it (and its copy) is unchanged.</summary>
-    private Task NoteAsync() => this.WriteOrReloadAsync(_state, "The order");
+    private async Task NoteAsync()
+    {
+        await this.WriteOrReloadAsync(_state, "The order");
+        await _audit.FlushAsync();
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Logging;
+using Supporter.Audit;
 using Supporter.Inventory;
 using Supporter.Orders;
 using Supporter.Showtimes;
@@ -39,6 +40,7 @@ public sealed partial class OrderGrain
             AmountFromTickets = request.AmountMinor is null,
         };
         State.Refunds.Add(record);
+        AuditRefund(AuditActions.RefundRequested, record);
         await this.RegisterOrUpdateReminder(RefundReminderName, _options.RefundRetryPeriod, _options.RefundRetryPeriod);
         await SaveAsync();
         await FinishRefundsAsync();
@@ -197,6 +199,7 @@ public sealed partial class OrderGrain
         };
         if (error is not null)
             LogRefundRefused(OrderId, record.View.RefundId, error);
+        AuditRefund(error is null ? AuditActions.RefundIssued : AuditActions.RefundFailed, record);
         UpdateRefundedStatus();
         await SaveAsync();
         return true;
@@ -239,6 +242,7 @@ public sealed partial class OrderGrain
                     all ? [.. State.TicketIds.Where(t => !claimed.Contains(t))] : [], request.Reason, Guid.Empty, true, _clock.UtcNow, null, null, null),
                 External = true,
             });
+            AuditRefund(AuditActions.RefundRequested, State.Refunds[^1]);
             await this.RegisterOrUpdateReminder(RefundReminderName, _options.RefundRetryPeriod, _options.RefundRetryPeriod);
             await SaveAsync();
             await FinishRefundsAsync();

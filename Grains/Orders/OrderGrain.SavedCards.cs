@@ -77,9 +77,11 @@ public sealed partial class OrderGrain
                 break;
             case ConfirmationOutcome.Declined:
                 State.LastPaymentError = $"{answer.Message ?? "Your card was declined."} Try again in the app, with this or another card.";
+                AuditPaymentFailed("saved-card", "declined");
                 break;
             case ConfirmationOutcome.MethodUnusable:
                 State.LastPaymentError = "Your saved card can no longer be used; pay in the app instead.";
+                AuditPaymentFailed("saved-card", "saved-card-unusable");
                 await GrainFactory.GetGrain<IPaymentMethodsGrain>(State.Request!.SupporterId).Forget(methodId);
                 break;
         }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
@@ -28,6 +29,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     private readonly ILogger<OrderGrain> _logger;
     private readonly CatalogueSync _sync;
     private readonly INotificationOutbox _notifications;
+    private readonly AuditTrail _audit;
 
     public OrderGrain(
         [PersistentState("order", StorageNames.Domain)] IPersistentState<OrderState> state,
@@ -37,6 +39,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         IOptions<PaymentOptions> options,
         IOptions<CatalogueOptions> catalogue,
         INotificationOutbox notifications,
+        AuditTrails audit,
         ILogger<OrderGrain> logger)
     {
         _notifications = notifications;
@@ -47,6 +50,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         _options = options.Value;
         _logger = logger;
         _sync = new CatalogueSync(this, catalogue.Value.SyncRetryPeriod, logger);
+        _audit = audit.For(this, () => _state.State.PendingAudit);
     }
 
     private OrderState State => _state.State;
@@ -207,6 +211,11 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
                 await CopyAsync();
             return;
         }
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await _audit.ReceiveReminderAsync();
+            return;
+        }
         if (reminderName == RefundReminderName)
         {
             await FinishRefundsAsync(fromReminder: true);
@@ -253,6 +262,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.UpdatedAt = _clock.UtcNow;
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The order");
+        // Before the copy, whose success drops the reminder that would wake the order if this process died here.
+        await _audit.FlushAsync();
         await CopyAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Supporter.Audit;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
@@ -46,6 +47,8 @@ public sealed class OrderState
     [Id(24)] public bool RequiresAction { get; set; }
     /// <summary>The card the order was paid with was handed to the buyer's saved methods.</summary>
     [Id(25)] public bool PaymentMethodRemembered { get; set; }
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(26)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }
 
 /// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Supporter.Audit;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
@@ -20,6 +21,8 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
 
     private bool _processed;
     private bool _processingScheduled;
+    /// <summary>The trace id of the webhook request that brought the event, for the audit entries acting on it makes.</summary>
+    private string? _traceId;
 
     private string EventId => this.GetPrimaryKeyString();
 
@@ -30,6 +33,7 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
         if (_processed)
             return;
         await store.AddEventAsync(notice);
+        _traceId ??= AuditContext.TraceId;
         if (_processingScheduled)
             return;
         // Acted on in a turn of its own, right after this one, so the webhook is answered as soon as it is stored.
@@ -78,6 +82,8 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
         // Other events (created, canceled, charge details) change nothing here; they are kept for the record.
         if (kind is null || notice.OrderId is not { } orderId || notice.PaymentIntentId is not { } intentId)
             return;
+        // Acted on in a timer's turn or by the sweeper, neither of which carries the webhook's request context.
+        AuditContext.Set(AuditActor.Stripe, _traceId);
         var order = await GrainFactory.GetGrain<IOrderGrain>(orderId)
             .ApplyPayment(new PaymentNotice(notice.EventId, kind.Value, intentId, notice.AmountMinor, notice.Currency ?? "")
             {

@@ -1,3 +1,4 @@
+using Supporter.Audit;
 using Supporter.Grains.Notifications;
 using Supporter.Identity;
 using Supporter.Orders;
@@ -55,6 +56,7 @@ public sealed partial class TicketGrain
         var now = _clock.UtcNow;
         var transfer = new TransferView(transferId, TicketId, State.HolderId, recipient, email, TransferStatus.Pending, now, null, null, now, 1);
         State.Transfers.Add(transfer);
+        AuditTransfer(AuditActions.TransferOffered, transfer, transfer.FromSupporterId);
         await SaveAsync();
         return new TicketChangeResult(TicketChangeOutcome.Done, View(), transfer);
     }
@@ -70,6 +72,7 @@ public sealed partial class TicketGrain
         if (transfer.Status != TransferStatus.Pending)
             return new TicketChangeResult(TicketChangeOutcome.Conflict, View(), transfer, $"The transfer is {transfer.Status.Name()} already.");
         transfer = Answered(index, TransferStatus.Cancelled, null);
+        AuditTransfer(AuditActions.TransferCancelled, transfer, senderId);
         await SaveAsync();
         return new TicketChangeResult(TicketChangeOutcome.Done, View(), transfer);
     }
@@ -89,11 +92,15 @@ public sealed partial class TicketGrain
             return new TicketChangeResult(TicketChangeOutcome.NotAllowed, null, transfer, closed);
 
         transfer = Answered(index, wanted, answer.Accept ? answer.RecipientId : null);
+        AuditTransfer(answer.Accept ? AuditActions.TransferAccepted : AuditActions.TransferDeclined, transfer, answer.RecipientId);
         if (answer.Accept)
         {
             State.HolderId = answer.RecipientId;
             State.Status = TicketStatus.Transferred;
             State.Credential = NewCredential();
+            // The old QR code stops working with this write.
+            Audit(AuditActions.CredentialRotated, $"{TicketId:N}:{transfer.TransferId:N}", AuditContext.ActorFor(answer.RecipientId, false, UserTypes.Supporter),
+                ("reason", "transfer-accepted"), ("transferId", transfer.TransferId), ("holderId", answer.RecipientId));
         }
         await SaveAsync();
         return new TicketChangeResult(TicketChangeOutcome.Done, answer.Accept ? View() : null, transfer);
@@ -110,13 +117,18 @@ public sealed partial class TicketGrain
         return _clock.UtcNow >= until ? $"Transfers for this show closed at {until:u}." : null;
     }
 
-    /// <summary>Ends the pending transfer, if there is one, with <paramref name="status"/>.</summary>
-    private void ClosePending(TransferStatus status)
+    /// <summary>Ends the pending transfer, if there is one, with <paramref name="status"/>; answers it as it ended.</summary>
+    private TransferView? ClosePending(TransferStatus status)
     {
         var index = State.Transfers.FindIndex(t => t.Status == TransferStatus.Pending);
-        if (index >= 0)
-            Answered(index, status, null);
+        return index >= 0 ? Answered(index, status, null) : null;
     }
+
+    /// <summary>A transfer's step, by the supporter who took it (the sender offers and cancels, the recipient answers).</summary>
+    private void AuditTransfer(string action, TransferView transfer, Guid by) =>
+        Audit(action, $"{transfer.TransferId:N}", AuditContext.ActorFor(by, false, UserTypes.Supporter),
+            ("transferId", transfer.TransferId), ("fromSupporterId", transfer.FromSupporterId), ("toSupporterId", transfer.ToSupporterId),
+            ("byEmail", transfer.ToEmail is not null));
 
     private TransferView Answered(int index, TransferStatus status, Guid? acceptedBy)
     {

@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
@@ -27,6 +29,8 @@ public sealed class TicketState
     [Id(9)] public long CopiedVersion { get; set; }
     /// <summary>The status of each transfer the people involved have been told about (through the outbox).</summary>
     [Id(10)] public Dictionary<Guid, TransferStatus> Announced { get; set; } = [];
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(11)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }
 
 /// <summary>
@@ -41,6 +45,7 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     private readonly DomainClock _clock;
     private readonly CatalogueSync _sync;
     private readonly INotificationOutbox _notifications;
+    private readonly AuditTrail _audit;
 
     public TicketGrain(
         [PersistentState("ticket", StorageNames.Domain)] IPersistentState<TicketState> state,
@@ -48,6 +53,7 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         DomainClock clock,
         IOptions<CatalogueOptions> catalogue,
         INotificationOutbox notifications,
+        AuditTrails audit,
         ILogger<TicketGrain> logger)
     {
         _notifications = notifications;
@@ -55,10 +61,14 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         _store = store;
         _clock = clock;
         _sync = new CatalogueSync(this, catalogue.Value.SyncRetryPeriod, logger);
+        _audit = audit.For(this, () => _state.State.PendingAudit);
     }
 
     private TicketState State => _state.State;
     private Guid TicketId => this.GetPrimaryKey();
+
+    /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _audit.FlushAsync();
 
     public async Task<TicketView> Mint(TicketIssue issue)
     {
@@ -77,7 +87,11 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             State.IssuedAt = now;
             State.UpdatedAt = now;
             State.Version = 1;
+            Audit(AuditActions.TicketMinted, $"{TicketId:N}",
+                ("orderId", issue.OrderId), ("line", issue.Line), ("showtimeId", issue.ShowtimeId), ("code", issue.Code),
+                ("kind", issue.IsTicket ? "ticket" : "add_on"), ("holderId", issue.HolderId));
             await this.WriteOrReloadAsync(_state, "The ticket");
+            await _audit.FlushAsync();
         }
         // Copied on every mint: the copy is guarded by version, and a mint is repeated only after a failure.
         var view = View();
@@ -108,7 +122,9 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 
         State.Status = command.Refunded ? TicketStatus.Refunded : TicketStatus.Revoked;
         State.VoidId = command.VoidId;
-        ClosePending(TransferStatus.Void);
+        var voidedTransfer = ClosePending(TransferStatus.Void);
+        Audit(AuditActions.TicketVoided, $"{TicketId:N}:{command.VoidId}",
+            ("status", State.Status.Name()), ("voidId", command.VoidId), ("holderId", State.HolderId), ("voidedTransferId", voidedTransfer?.TransferId));
         await SaveAsync();
         return new TicketChangeResult(TicketChangeOutcome.Done, View());
     }
@@ -124,6 +140,11 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await _audit.ReceiveReminderAsync();
+            return;
+        }
         if (reminderName != CatalogueSync.ReminderName)
             return;
         if (State.Issue is null || (State.CopiedVersion == State.Version && Unannounced().Count == 0))
@@ -144,6 +165,8 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         State.UpdatedAt = _clock.UtcNow;
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The ticket");
+        // Before the copy, whose success drops the reminder that would wake the ticket if this process died here.
+        await _audit.FlushAsync();
         await CopyAsync();
     }
 
@@ -170,6 +193,13 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             Credential = State.Credential,
             PendingTransfer = State.Transfers.LastOrDefault(t => t.Status == TransferStatus.Pending),
         };
+
+    /// <summary>Records an entry about this ticket, for its venue, to be stored with the change being made.</summary>
+    private void Audit(string action, string key, params (string, object?)[] detail) =>
+        Audit(action, key, null, detail);
+
+    private void Audit(string action, string key, AuditActor? actor, params (string, object?)[] detail) =>
+        _audit.Record(action, key, AuditSubjects.Ticket, TicketId, State.Issue!.VenueId, detail, actor);
 
     private static string NewCredential() =>
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');

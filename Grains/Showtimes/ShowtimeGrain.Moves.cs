@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Supporter.Audit;
 using Supporter.Grains.Infrastructure;
 using Supporter.Showtimes;
 
@@ -39,8 +40,16 @@ public sealed partial class ShowtimeGrain
         State.CompletedMoves[move.Id] = moved;
         State.MoveInFlight = null;
         State.Version++;
+        // A scheduled step: whoever's call happened to run it did not ask for it.
+        if (moved > 0)
+        {
+            _audit.Record(AuditActions.AllocationChanged, $"{this.GetPrimaryKey():N}:move:{move.Id}", AuditSubjects.Showtime, this.GetPrimaryKey(),
+                State.Definition.VenueId, [("reason", "tier-move"), ("moveId", move.Id), ("fromCode", move.From), ("toCode", move.To), ("moved", moved)],
+                AuditActor.System);
+        }
         await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The tier move");
+        await _audit.FlushAsync();
         LogMoved(this.GetPrimaryKey(), move.Id, moved, move.From, move.To);
     }
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Supporter.Audit;
 using Supporter.Catalogue;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
@@ -20,12 +22,14 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
     private readonly ILogger<ShowtimeGrain> _logger;
     private readonly CatalogueSync _sync;
     private readonly CatalogueOptions _options;
+    private readonly AuditTrail _audit;
 
     public ShowtimeGrain(
         [PersistentState("showtime", StorageNames.Domain)] IPersistentState<ShowtimeState> state,
         IShowtimeCatalog catalog,
         DomainClock clock,
         IOptions<CatalogueOptions> options,
+        AuditTrails audit,
         ILogger<ShowtimeGrain> logger)
     {
         _state = state;
@@ -34,12 +38,14 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
         _logger = logger;
         _options = options.Value;
         _sync = new CatalogueSync(this, options.Value.SyncRetryPeriod, logger);
+        _audit = audit.For(this, () => _state.State.PendingAudit);
     }
 
     private ShowtimeState State => _state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        await _audit.FlushAsync();
         if (State.Definition is not null && State.Version == 0)
             (State.Version, State.CataloguedVersion) = (1, State.Catalogued ? 1 : 0); // stored before versions existed
         if (State.Definition is null || (State.PoolsConfigured && State.Pending is null && State.MoveInFlight is null
@@ -150,6 +156,11 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await _audit.ReceiveReminderAsync();
+            return;
+        }
         if (reminderName == MovesReminderName)
         {
             await CompleteAsync();
@@ -237,7 +248,9 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
         State.Definition = after;
         State.Pending = null;
         State.Version++;
+        AuditAllocations(before, after);
         await this.WriteOrReloadAsync(_state, "The showtime");
+        await _audit.FlushAsync();
         await CopyToCatalogueAsync();
         await ScheduleMovesAsync();
         return null;
@@ -253,6 +266,19 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
             State.CataloguedVersion = version;
             State.Catalogued = true;
             await this.WriteOrReloadAsync(_state, "The showtime");
+        }
+    }
+
+    /// <summary>Each ticket type or add-on whose share this change (stored as the current version) gives a new size.</summary>
+    private void AuditAllocations(ShowtimeDefinition before, ShowtimeDefinition after)
+    {
+        foreach (var code in before.Pools.Select(p => p.Code).Union(after.Pools.Select(p => p.Code), StringComparer.Ordinal))
+        {
+            var (from, to) = (AllocationIn(before, code), AllocationIn(after, code));
+            if (from == to)
+                continue;
+            _audit.Record(AuditActions.AllocationChanged, $"{this.GetPrimaryKey():N}:{State.Version}:{code}", AuditSubjects.Showtime, this.GetPrimaryKey(),
+                after.VenueId, [("code", code), ("from", from), ("to", to), ("reason", "definition"), ("eventId", after.EventId)]);
         }
     }
 

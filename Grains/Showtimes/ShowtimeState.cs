@@ -1,3 +1,4 @@
+using Supporter.Audit;
 using Supporter.Showtimes;
 
 namespace Supporter.Grains.Showtimes;
@@ -32,4 +33,6 @@ public sealed class ShowtimeState
     [Id(9)] public string? MoveInFlight { get; set; }
     /// <summary>The owning event's status as it last told; null until told (an event's showtime is then a draft's).</summary>
     [Id(10)] public Supporter.Catalogue.EventStatus? EventStatus { get; set; }
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(11)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }

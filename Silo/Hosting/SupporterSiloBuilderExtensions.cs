@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
 using Supporter.Hosting;
 using Supporter.Identity;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
@@ -46,6 +47,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<INotificationOutbox, PostgresNotificationOutbox>();
         silo.Services.AddSingleton<INotificationStore, PostgresNotificationStore>();
         silo.Services.AddSingleton<IPushDeviceStore, PostgresPushDeviceStore>();
+        silo.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         silo.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
         return silo.AddSupporterDomain();
@@ -66,6 +68,8 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<INotificationOutbox>(services => services.GetRequiredService<InMemoryNotificationOutbox>());
         silo.Services.AddSingleton<INotificationStore>(services => services.GetRequiredService<InMemoryNotificationOutbox>());
         silo.Services.AddSingleton<IPushDeviceStore, InMemoryPushDeviceStore>();
+        silo.Services.AddSingleton<InMemoryAuditLog>();
+        silo.Services.AddSingleton<IAuditLog>(services => services.GetRequiredService<InMemoryAuditLog>());
         silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
         return silo.AddSupporterDomain();
     }
@@ -78,6 +82,8 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<CatalogueOptions>().BindConfiguration("Catalogue").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<AccountOptions>().BindConfiguration("Identity").ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.TryAddSingleton<AuditTrails>();
         silo.Services.TryAddSingleton(typeof(IPasswordHasher<>), typeof(PasswordHasher<>));
         silo.Services.AddHttpClient(HttpGrantRevoker.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         silo.Services.TryAddSingleton<IGrantRevoker, HttpGrantRevoker>();

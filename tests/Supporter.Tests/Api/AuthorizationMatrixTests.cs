@@ -150,6 +150,9 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         // Anyone can reach the webhook; only Stripe's signature gets past it.
         new("POST", "/webhooks/stripe", _ => "/webhooks/stripe", _ => new { id = "evt_unsigned", type = "payment_intent.succeeded" },
             Expect(BadRequest, BadRequest, BadRequest, BadRequest, BadRequest, BadRequest)),
+        // Support reads the whole audit log; a venue's owners and managers (none among these callers) read their venue's.
+        new("GET", "/admin/audit", _ => "/admin/audit", _ => null, Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
+        new("GET", "/api/venues/{venueId}/audit", w => $"/api/venues/{w.Venue}/audit", _ => null, Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         // Last: they end sessions (the access tokens stay valid until they expire).
         new("POST", "/auth/logout", _ => "/auth/logout", _ => null, Expect(Unauthorized, NoContent, NoContent, NoContent, NoContent, NoContent)),
         new("POST", "/auth/logout-all", _ => "/auth/logout-all", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),

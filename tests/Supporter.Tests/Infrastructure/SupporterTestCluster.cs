@@ -4,6 +4,7 @@ using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.TestingHost;
+using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
 using Supporter.Grains.Notifications;
@@ -57,6 +58,7 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             ["Inventory:ExpiryReminderPeriod"] = "00:00:02",
             ["Identity:RevocationRetryPeriod"] = "00:00:02",
             ["Catalogue:SyncRetryPeriod"] = "00:00:02",
+            ["Audit:RetryPeriod"] = "00:00:02",
             // Tests move the business clock; showtimes waiting for a tier move look at it every two seconds.
             ["Catalogue:ScheduleRecheckPeriod"] = "00:00:02",
             // Clusters that take no payments never call Stripe; those that do are given the emulator's address.
@@ -112,6 +114,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             silo.Services.AddSingleton<IOrderStore, OrderProbe>();
             silo.Services.AddSingleton<PostgresNotificationStore>();
             silo.Services.AddSingleton<INotificationStore, NotificationProbe>();
+            silo.Services.AddSingleton<PostgresAuditLog>();
+            silo.Services.AddSingleton<IAuditLog, AuditProbe>();
             silo.Services.AddSingleton(new DomainClock(TestClocks.Get(silo.Configuration["Test:ClockId"]!)));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }
