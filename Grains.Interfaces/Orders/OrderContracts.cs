@@ -133,6 +133,8 @@ public enum OrderOutcome
     PaymentUnavailable = 4,
     /// <summary>Asked to pay with the saved card, but the supporter has none.</summary>
     NoSavedPaymentMethod = 5,
+    /// <summary>The payment provider refused the payment for good (an amount below its minimum, say); the order is cancelled.</summary>
+    PaymentRefused = 6,
 }
 
 [GenerateSerializer, Immutable, Alias("orders.result")]

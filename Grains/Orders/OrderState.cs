@@ -46,6 +46,14 @@ public sealed class OrderState
     [Id(24)] public bool RequiresAction { get; set; }
     /// <summary>The card the order was paid with was handed to the buyer's saved methods.</summary>
     [Id(25)] public bool PaymentMethodRemembered { get; set; }
+    /// <summary>
+    /// How often the intent had to be asked for again with changed parameters (a new customer, none, a new intent
+    /// for one the provider lost). Part of the intent's and the saved-card confirmation's idempotency keys, so each
+    /// variant has a key of its own and a retry repeats the variant it belongs to.
+    /// </summary>
+    [Id(26)] public int IntentAttempt { get; set; }
+    /// <summary>The provider refused the payment for good (in its words); the order was cancelled for it.</summary>
+    [Id(27)] public string? PaymentRefused { get; set; }
 }
 
 /// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>
