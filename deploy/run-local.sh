@@ -7,7 +7,7 @@
 #   deploy/run-local.sh --in-memory   no PostgreSQL: one in-memory silo; NOTHING SURVIVES A RESTART
 #
 # Payments go to the Stripe emulator (deploy/StripeEmulator, port 12111), which signs and delivers webhooks to the
-# API: no internet needed. To use real Stripe (test mode) instead, set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
+# API: no internet needed. It keeps its state in .local/stripe-emulator/ (not with --in-memory). To use real Stripe (test mode) instead, set STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY and
 # STRIPE_WEBHOOK_SECRET (and forward Stripe's webhooks to http://127.0.0.1:5080/webhooks/stripe, e.g. `stripe listen`).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -99,9 +99,13 @@ wait_ready() { # name url
 bin() { echo "$repo/$1/bin/Release/net10.0/$2.dll"; }
 
 if $emulate_stripe; then
+  # The emulator keeps what it knows (the demo fan's customer and saved card, intents, undelivered events) in .local/
+  # across restarts, as Stripe would; in memory only in the in-memory mode, where the platform forgets everything too.
+  emulator_state=()
+  $in_memory || emulator_state=("--Emulator:StatePath=$repo/.local/stripe-emulator/state.json")
   start stripe "$(bin deploy/StripeEmulator Supporter.StripeEmulator)" --contentRoot "$repo/deploy/StripeEmulator" --urls "$stripe_api" \
     "--Emulator:SecretKey=$stripe_secret_key" "--Emulator:PublishableKey=$stripe_publishable_key" \
-    "--Emulator:WebhookSecret=$webhook_secret" --Emulator:WebhookUrl=http://127.0.0.1:5080/webhooks/stripe
+    "--Emulator:WebhookSecret=$webhook_secret" --Emulator:WebhookUrl=http://127.0.0.1:5080/webhooks/stripe "${emulator_state[@]}"
   wait_ready stripe "$stripe_api/health"
 fi
 for i in $(seq 1 "$silos"); do

@@ -78,6 +78,9 @@ public static class OrdersApi
             case OrderOutcome.NoSavedPaymentMethod:
                 return TypedResults.Problem(title: "No saved card", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                     type: "/problems/no-saved-payment-method", extensions: new Dictionary<string, object?> { ["field"] = result.Field });
+            case OrderOutcome.PaymentRefused:
+                return TypedResults.Problem(title: "Payment refused", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
+                    type: "/problems/payment-refused");
             case OrderOutcome.HoldUnavailable:
                 return TypedResults.Problem(title: "Hold unavailable", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                     type: "/problems/hold-unavailable", extensions: new Dictionary<string, object?> { ["field"] = result.Field });

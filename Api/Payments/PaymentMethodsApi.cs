@@ -16,14 +16,15 @@ public static class PaymentMethodsApi
     public static IEndpointRouteBuilder MapPaymentMethodsApi(this IEndpointRouteBuilder app)
     {
         var methods = app.MapGroup("/supporters/payment-methods").WithTags("Payments").RequireAuthorization(Policies.Supporter);
-        methods.MapGet("/default", GetDefault).WithName("GetDefaultPaymentMethod").WithSummary("Your saved card, if you have one.");
+        methods.MapGet("/default", GetDefault).WithName("GetDefaultPaymentMethod")
+            .WithSummary("Your saved card, if you have one (one the payment provider no longer has is forgotten).");
         methods.MapDelete("/default", RemoveDefault).WithName("RemoveDefaultPaymentMethod")
-            .WithSummary("Remove your saved card; it is detached at the payment provider and cannot be charged again.");
+            .WithSummary("Remove your saved card; it is detached at the payment provider and cannot be charged again (one the provider no longer has is just forgotten).");
         return app;
     }
 
     public static async Task<Results<Ok<PaymentMethodResponse>, ProblemHttpResult>> GetDefault(ClaimsPrincipal user, IClusterClient cluster) =>
-        await cluster.GetGrain<IPaymentMethodsGrain>(user.UserId()).GetDefault() is { } saved
+        await cluster.GetGrain<IPaymentMethodsGrain>(user.UserId()).CheckDefault() is { } saved
             ? TypedResults.Ok(PaymentMethodResponse.From(saved))
             : Problems.NotFound("You have no saved card.");
 

@@ -8,13 +8,26 @@ namespace Supporter.Orders;
 public interface IPaymentMethodsGrain : IGrainWithGuidKey
 {
     /// <summary>
-    /// The supporter's customer id at the provider, created on first use (idempotently, keyed by supporter); null if
-    /// the provider cannot be reached now.
+    /// The supporter's customer id at the provider, created on first use (idempotently, keyed by supporter and by how
+    /// many customers were found gone before); or that the provider cannot be reached now, or refuses to create one.
     /// </summary>
-    Task<string?> EnsureCustomer();
+    Task<CustomerResult> EnsureCustomer();
 
-    /// <summary>The saved default payment method, or null.</summary>
+    /// <summary>
+    /// The provider no longer knows <paramref name="customerId"/> (deleted in its dashboard, or it lost its data): the
+    /// customer and the card saved to it are forgotten, and the next <see cref="EnsureCustomer"/> creates a new one.
+    /// Nothing happens if the supporter's customer is another one by now (a concurrent order replaced it already).
+    /// </summary>
+    Task CustomerGone(string customerId);
+
+    /// <summary>The saved default payment method as stored here, or null.</summary>
     Task<SavedPaymentMethod?> GetDefault();
+
+    /// <summary>
+    /// The saved default payment method, asked of the provider first: one it no longer knows, or that is no longer
+    /// attached to the supporter's customer, is forgotten (null). If the provider cannot be reached, the stored one.
+    /// </summary>
+    Task<SavedPaymentMethod?> CheckDefault();
 
     /// <summary>
     /// Keeps a payment method the supporter paid with and asked to save. Idempotent: the same method again changes
@@ -29,6 +42,23 @@ public interface IPaymentMethodsGrain : IGrainWithGuidKey
     /// </summary>
     Task<PaymentMethodRemoval> Forget(string? paymentMethodId = null);
 }
+
+[GenerateSerializer, Alias("orders.customer-outcome")]
+public enum CustomerOutcome
+{
+    Ready = 0,
+    /// <summary>The provider could not be reached (or refused the platform's key); ask again later.</summary>
+    ProviderUnavailable = 1,
+    /// <summary>The provider refused to create a customer for this supporter; the next attempt uses a new key.</summary>
+    Refused = 2,
+}
+
+/// <summary>The supporter's customer at the provider (<see cref="CustomerId"/> when ready), or why there is none now.</summary>
+[GenerateSerializer, Immutable, Alias("orders.customer-result")]
+public sealed record CustomerResult(
+    [property: Id(0)] CustomerOutcome Outcome,
+    [property: Id(1)] string? CustomerId,
+    [property: Id(2)] string? Detail = null);
 
 [GenerateSerializer, Alias("orders.payment-method-removal")]
 public enum PaymentMethodRemoval

@@ -135,6 +135,8 @@ public enum OrderOutcome
     NoSavedPaymentMethod = 5,
     /// <summary>A hold's event is not selling now (postponed or cancelled): nothing of it can be bought.</summary>
     NotOnSale = 6,
+    /// <summary>The payment provider refused the payment for good (an amount below its minimum, say); the order is cancelled.</summary>
+    PaymentRefused = 7,
 }
 
 [GenerateSerializer, Immutable, Alias("orders.result")]

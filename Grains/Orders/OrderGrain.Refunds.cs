@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using Supporter.Audit;
 using Supporter.Inventory;
@@ -180,7 +179,7 @@ public sealed partial class OrderGrain
                 providerId = await _payments.RefundAsync(State.Payment!.IntentId, record.View.AmountMinor,
                     record.View.Reason ?? (record.Request.ByAdmin ? "support" : "requested_by_customer"), $"refund-{record.View.RefundId:N}");
             }
-            catch (Stripe.StripeException exception) when (exception.HttpStatusCode is not (HttpStatusCode.TooManyRequests or >= HttpStatusCode.InternalServerError))
+            catch (Stripe.StripeException exception) when (PaymentFailures.IsLastingRefusal(exception))
             {
                 error = exception.StripeError?.Message ?? exception.Message;
             }

@@ -32,31 +32,42 @@ public sealed partial class OrderGrain
             }
             return (saved.CustomerId, saved.PaymentMethodId, null);
         }
-        return await methods.EnsureCustomer() is { } customerId ? (customerId, null, null) : (null, null, PaymentUnavailable());
+        var customer = await methods.EnsureCustomer();
+        return customer.Outcome switch
+        {
+            CustomerOutcome.Ready => (customer.CustomerId, null, null),
+            // No customer can be had now: the order is placed all the same, and the card is not saved.
+            CustomerOutcome.Refused => (null, null, null),
+            _ => (null, null, PaymentUnavailable()),
+        };
     }
 
     /// <summary>
     /// Confirms the intent with the saved card, once (the provider's answer is kept under the idempotency key). Paid:
     /// the order is fulfilled at once, as the webhook would. Declined, refused or in need of authentication: the
-    /// order stays payable in the app with its client secret. False only if the provider could not be reached.
+    /// order stays payable in the app with its client secret. An intent the provider lost is asked for again.
     /// </summary>
-    private async Task<bool> TryPayWithSavedMethodAsync()
+    private async Task<PaymentStep> TryPayWithSavedMethodAsync()
     {
         if (State.SavedPaymentMethodId is not { } methodId || State.SavedMethodTried || State.Payment is not null
-            || State.Status != OrderStatus.AwaitingPayment)
+            || State.Status != OrderStatus.AwaitingPayment || State.PaymentIntentId is not { } intentId)
         {
-            return true;
+            return PaymentStep.Done;
         }
-        var intentId = State.PaymentIntentId!;
         IntentConfirmation answer;
         try
         {
-            answer = await _payments.ConfirmIntentAsync(intentId, methodId, $"order-{OrderId:N}-pay-saved");
+            answer = await _payments.ConfirmIntentAsync(intentId, methodId, PayWithSavedMethodKey);
         }
         catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
         {
             LogIntentFailed(exception, OrderId);
-            return false;
+            return PaymentStep.Unavailable;
+        }
+        if (answer.Outcome == ConfirmationOutcome.IntentGone)
+        {
+            await ChangeIntentRequestAsync();
+            return PaymentStep.Changed;
         }
         State.SavedMethodTried = true;
         switch (answer.Outcome)
@@ -71,7 +82,7 @@ public sealed partial class OrderGrain
                     // The payment is stored; the provider's succeeded event finishes the order.
                     LogFulfilDeferred(exception, OrderId);
                 }
-                return true;
+                return PaymentStep.Done;
             case ConfirmationOutcome.RequiresAction:
                 State.RequiresAction = true;
                 break;
@@ -80,19 +91,19 @@ public sealed partial class OrderGrain
                 AuditPaymentFailed("saved-card", "declined");
                 break;
             case ConfirmationOutcome.MethodUnusable:
-                State.LastPaymentError = "Your saved card can no longer be used; pay in the app instead.";
+                State.LastPaymentError = SavedCardUnusable;
                 AuditPaymentFailed("saved-card", "saved-card-unusable");
                 await GrainFactory.GetGrain<IPaymentMethodsGrain>(State.Request!.SupporterId).Forget(methodId);
                 break;
         }
         await SaveAsync();
-        return true;
+        return PaymentStep.Done;
     }
 
     /// <summary>Hands the card that paid to the buyer's saved methods, if they asked; a failure is retried with the event.</summary>
     private async Task RememberPaymentMethodAsync(PaymentNotice notice)
     {
-        if (!State.Request!.SavePaymentMethod || State.PaymentMethodRemembered || notice.PaymentMethodId is not { } methodId
+        if (!State.Request!.SavePaymentMethod || State.CustomerId is null || State.PaymentMethodRemembered || notice.PaymentMethodId is not { } methodId
             || State.Payment?.IntentId != notice.PaymentIntentId)
         {
             return;

@@ -66,8 +66,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             // free order, or the copy) and answer the same order.
             if (State.TotalMinor == 0 && State.Status == OrderStatus.Pending)
                 await FulfilAsync();
-            else if (State.TotalMinor > 0 && !await ProceedToPaymentAsync())
-                return PaymentUnavailable();
+            else if (State.TotalMinor > 0 && await ProceedToPaymentAsync() is var step && step != PaymentStep.Done)
+                return step == PaymentStep.Refused ? PaymentRefused() : PaymentUnavailable();
             await NotifyPurchaseAsync();
             await CopyAsync();
             return new OrderResult(OrderOutcome.Placed, View());
@@ -99,9 +99,9 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             await FulfilAsync();
             await NotifyPurchaseAsync();
         }
-        else if (!await ProceedToPaymentAsync())
+        else if (await ProceedToPaymentAsync() is var step && step != PaymentStep.Done)
         {
-            return PaymentUnavailable();
+            return step == PaymentStep.Refused ? PaymentRefused() : PaymentUnavailable();
         }
         return new OrderResult(OrderOutcome.Placed, View());
     }
@@ -109,13 +109,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     private OrderResult PaymentUnavailable() => new(OrderOutcome.PaymentUnavailable, State.Request is null ? null : View(),
         "The payment provider could not be reached; retry the same request.");
 
-    /// <summary>Creates the intent, then pays it with the saved card if that was asked; false if the provider cannot be reached.</summary>
-    private async Task<bool> ProceedToPaymentAsync()
-    {
-        if (State.Status == OrderStatus.Pending && !await TryCreateIntentAsync())
-            return false;
-        return await TryPayWithSavedMethodAsync();
-    }
+    private OrderResult PaymentRefused() => new(OrderOutcome.PaymentRefused, View(),
+        $"The payment provider refused this payment: {State.PaymentRefused} Nothing was charged, and the order is cancelled.");
 
     public Task<OrderView?> Get() => Task.FromResult(State.Request is null ? null : View());
 
@@ -173,34 +168,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         return (priced.ToImmutable(), currency, null);
     }
 
-    /// <summary>Creates (or, for a retry, finds again) the order's payment intent; false if the provider cannot be reached.</summary>
-    private async Task<bool> TryCreateIntentAsync()
-    {
-        CreatedIntent intent;
-        try
-        {
-            intent = await _payments.CreateIntentAsync(new IntentRequest(OrderId, State.Request!.SupporterId, State.TotalMinor, State.Currency!, $"order-{OrderId:N}-intent")
-            {
-                CustomerId = State.CustomerId,
-                SaveForLater = State.Request.SavePaymentMethod,
-                WithoutRedirects = State.SavedPaymentMethodId is not null,
-            });
-        }
-        catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
-        {
-            LogIntentFailed(exception, OrderId);
-            return false;
-        }
-        // A payment reported before the intent was stored has moved the order on already.
-        if (State.Status != OrderStatus.Pending)
-            return true;
-        State.PaymentIntentId = intent.IntentId;
-        State.ClientSecret = intent.ClientSecret;
-        Move(OrderStatus.AwaitingPayment);
-        await SaveAsync();
-        return true;
-    }
-
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == CatalogueSync.ReminderName)
@@ -228,7 +195,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             if (_clock.UtcNow < State.PayBy)
                 return;
             // Once cancelled the intent cannot be paid; if it was paid meanwhile, its webhook confirms the order.
-            if (State.PaymentIntentId is { } intentId && !await _payments.CancelIntentAsync(intentId, $"order-{OrderId:N}-cancel"))
+            if (State.PaymentIntentId is { } intentId && !await _payments.CancelIntentAsync(intentId, Keyed("cancel")))
                 return;
             Move(OrderStatus.Expired);
             await SaveAsync();
@@ -286,7 +253,4 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     };
 
     private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not create the payment intent of order {OrderId}; a retry of the request tries again")]
-    private partial void LogIntentFailed(Exception exception, Guid orderId);
 }

@@ -49,6 +49,14 @@ public sealed class OrderState
     [Id(25)] public bool PaymentMethodRemembered { get; set; }
     /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
     [Id(26)] public List<AuditEntry> PendingAudit { get; set; } = [];
+    /// <summary>
+    /// How often the intent had to be asked for again with changed parameters (a new customer, none, a new intent
+    /// for one the provider lost). Part of the intent's and the saved-card confirmation's idempotency keys, so each
+    /// variant has a key of its own and a retry repeats the variant it belongs to.
+    /// </summary>
+    [Id(27)] public int IntentAttempt { get; set; }
+    /// <summary>The provider refused the payment for good (in its words); the order was cancelled for it.</summary>
+    [Id(28)] public string? PaymentRefused { get; set; }
 }
 
 /// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>

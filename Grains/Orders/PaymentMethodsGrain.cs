@@ -8,7 +8,8 @@ namespace Supporter.Grains.Orders;
 /// <summary>
 /// A supporter's customer at the payment provider and their saved card. One card is kept: saving another replaces it
 /// (and detaches the old one). Ids the supporter removed are remembered, so a payment reported late cannot bring a
-/// removed card back.
+/// removed card back. A customer or card the provider no longer knows is forgotten when an order or a look at the card
+/// finds out; a new customer is then created under a key of its own.
 /// </summary>
 public sealed partial class PaymentMethodsGrain(
     [PersistentState("payment-methods", StorageNames.Domain)] IPersistentState<PaymentMethodsState> state,
@@ -20,25 +21,86 @@ public sealed partial class PaymentMethodsGrain(
     private PaymentMethodsState State => state.State;
     private Guid SupporterId => this.GetPrimaryKey();
 
-    public async Task<string?> EnsureCustomer()
+    public async Task<CustomerResult> EnsureCustomer()
     {
         if (State.CustomerId is { } existing)
-            return existing;
+            return new CustomerResult(CustomerOutcome.Ready, existing);
         var account = await GrainFactory.GetGrain<IAccountGrain>(SupporterId).GetAccount();
-        try
+        // Twice at most: a key Stripe holds for other parameters (the address changed since a lost answer) is
+        // replaced by the next one at once.
+        for (var attempt = 0; ; attempt++)
         {
-            State.CustomerId = await payments.CreateCustomerAsync(SupporterId, account?.Email, $"customer-{SupporterId:N}");
+            CustomerCreation created;
+            try
+            {
+                created = await payments.CreateCustomerAsync(SupporterId, account?.Email, CustomerKey());
+            }
+            catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
+            {
+                LogProviderUnavailable(exception, SupporterId, "create the customer");
+                return new CustomerResult(CustomerOutcome.ProviderUnavailable, null);
+            }
+            if (created.CustomerId is { } id)
+            {
+                State.CustomerId = id;
+                await this.WriteOrReloadAsync(state, "The supporter's payment methods");
+                return new CustomerResult(CustomerOutcome.Ready, id);
+            }
+            var refusal = created.Refusal!;
+            LogCustomerRefused(SupporterId, CustomerKey(), refusal.Message);
+            // Stripe replays a refusal to its key for a day: the next attempt, now or with a later order, asks afresh.
+            State.CustomerKeyGeneration++;
+            await this.WriteOrReloadAsync(state, "The supporter's payment methods");
+            if (refusal.Reason != RefusalReason.KeyReused || attempt > 0)
+                return new CustomerResult(CustomerOutcome.Refused, null, refusal.Message);
         }
-        catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
+    }
+
+    /// <summary>The first customer is keyed by the supporter alone; each one after a loss by its number too.</summary>
+    private string CustomerKey() =>
+        State.CustomerKeyGeneration == 0 ? $"customer-{SupporterId:N}" : $"customer-{SupporterId:N}-{State.CustomerKeyGeneration}";
+
+    public async Task CustomerGone(string customerId)
+    {
+        if (State.CustomerId != customerId)
+            return;
+        State.CustomerId = null;
+        // The old key would give the old customer back (Stripe replays a key's answer for a day).
+        State.CustomerKeyGeneration++;
+        if (State.Default is { } saved && saved.CustomerId == customerId)
         {
-            LogProviderUnavailable(exception, SupporterId, "create the customer");
-            return null;
+            State.Default = null;
+            NoteRemoved(saved.PaymentMethodId);
         }
         await this.WriteOrReloadAsync(state, "The supporter's payment methods");
-        return State.CustomerId;
+        LogCustomerGone(customerId, SupporterId);
     }
 
     public Task<SavedPaymentMethod?> GetDefault() => Task.FromResult(State.Default);
+
+    public async Task<SavedPaymentMethod?> CheckDefault()
+    {
+        if (State.Default is not { } saved)
+            return null;
+        CardDetails? card;
+        try
+        {
+            card = await payments.GetPaymentMethodAsync(saved.PaymentMethodId);
+        }
+        catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
+        {
+            // Shown as stored: paying with it finds out anyway, and the next look asks again.
+            LogProviderUnavailable(exception, SupporterId, $"check {saved.PaymentMethodId}");
+            return saved;
+        }
+        if (card is not null && card.CustomerId == saved.CustomerId)
+            return saved;
+        State.Default = null;
+        NoteRemoved(saved.PaymentMethodId);
+        await this.WriteOrReloadAsync(state, "The supporter's payment methods");
+        LogCardGone(saved.PaymentMethodId, SupporterId);
+        return null;
+    }
 
     public async Task<SavedPaymentMethod?> Remember(RememberPaymentMethod command)
     {
@@ -101,6 +163,15 @@ public sealed partial class PaymentMethodsGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The payment provider could not be reached to {What} for supporter {SupporterId}")]
     private partial void LogProviderUnavailable(Exception exception, Guid supporterId, string what);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The payment provider refused to create a customer for supporter {SupporterId} (key {Key}): {Refusal}")]
+    private partial void LogCustomerRefused(Guid supporterId, string key, string refusal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The payment provider no longer knows customer {CustomerId} of supporter {SupporterId}; forgotten with its saved card")]
+    private partial void LogCustomerGone(string customerId, Guid supporterId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The payment provider no longer has saved card {PaymentMethodId} of supporter {SupporterId} on their customer; forgotten")]
+    private partial void LogCardGone(string paymentMethodId, Guid supporterId);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Payment method {PaymentMethodId} of order {OrderId} is not attached to supporter {SupporterId}'s customer; not saved")]
     private partial void LogNotOurs(string paymentMethodId, Guid supporterId, Guid orderId);
 }
@@ -112,4 +183,6 @@ public sealed class PaymentMethodsState
     [Id(1)] public SavedPaymentMethod? Default { get; set; }
     /// <summary>Cards removed or replaced, newest last (a bounded few).</summary>
     [Id(2)] public List<string> Removed { get; set; } = [];
+    /// <summary>How many times a customer had to be asked for afresh (the last one gone, or its key refused): part of the next key.</summary>
+    [Id(3)] public int CustomerKeyGeneration { get; set; }
 }

@@ -1,16 +1,21 @@
-using Microsoft.Extensions.Options;
+using System.Net;
+using Microsoft.Extensions.Logging;
 using Stripe;
 
 namespace Supporter.Grains.Orders;
 
-/// <summary>Stripe through Stripe.net: payment intents with automatic payment methods (card, Apple Pay, Google Pay).</summary>
-public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
+/// <summary>
+/// Stripe through Stripe.net: payment intents with automatic payment methods (card, Apple Pay, Google Pay). Stripe's
+/// lasting refusals become results; outages and a refused API key are thrown (see <see cref="PaymentFailures"/>),
+/// the latter logged as critical on every call, since no payment can work until an operator fixes the key.
+/// </summary>
+public sealed partial class StripePaymentGateway(IStripeClient stripe, ILogger<StripePaymentGateway> logger) : IPaymentGateway
 {
     public const string HttpClientName = "stripe";
     public const string OrderIdKey = "order_id";
     public const string SupporterIdKey = "supporter_id";
 
-    public async Task<CreatedIntent> CreateIntentAsync(IntentRequest request, CancellationToken cancellationToken = default)
+    public async Task<IntentCreation> CreateIntentAsync(IntentRequest request, CancellationToken cancellationToken = default)
     {
         var options = new PaymentIntentCreateOptions
         {
@@ -30,8 +35,15 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
                 [SupporterIdKey] = request.SupporterId.ToString(),
             },
         };
-        var intent = await new PaymentIntentService(stripe).CreateAsync(options, Idempotent(request.IdempotencyKey), cancellationToken);
-        return new CreatedIntent(intent.Id, intent.ClientSecret);
+        try
+        {
+            var intent = await new PaymentIntentService(stripe).CreateAsync(options, Idempotent(request.IdempotencyKey), cancellationToken);
+            return new IntentCreation(new CreatedIntent(intent.Id, intent.ClientSecret), null);
+        }
+        catch (StripeException exception) when (Lasting(exception, "create a payment intent"))
+        {
+            return new IntentCreation(null, Refusal(exception, RefusalReason.Refused));
+        }
     }
 
     public async Task<IntentConfirmation> ConfirmIntentAsync(string intentId, string paymentMethodId, string idempotencyKey,
@@ -43,18 +55,20 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
             intent = await new PaymentIntentService(stripe).ConfirmAsync(intentId, new PaymentIntentConfirmOptions { PaymentMethod = paymentMethodId },
                 Idempotent(idempotencyKey), cancellationToken);
         }
-        catch (StripeException exception) when (exception.StripeError?.Type == "card_error")
+        catch (StripeException exception) when (Lasting(exception, "confirm a payment intent"))
         {
-            // Card errors' messages are written for the cardholder ("Your card has insufficient funds.").
-            return Refused(ConfirmationOutcome.Declined, exception);
-        }
-        catch (StripeException exception) when (exception.StripeError?.Type == "invalid_request_error")
-        {
+            var error = exception.StripeError;
             // Paid in the meantime (another tab, a retry that went through): the payment stands.
-            if (exception.StripeError.PaymentIntent is { Status: "succeeded" } paid)
+            if (error?.PaymentIntent is { Status: "succeeded" } paid)
                 return new IntentConfirmation(ConfirmationOutcome.Succeeded, paid.AmountReceived, paid.Currency);
-            // The intent, not the card, is the problem (cancelled as the order expired): the card is not to blame.
-            if (exception.StripeError.Code == "payment_intent_unexpected_state")
+            // Card errors' messages are written for the cardholder ("Your card has insufficient funds.").
+            if (error?.Type == "card_error")
+                return Refused(ConfirmationOutcome.Declined, exception);
+            if (exception.HttpStatusCode == HttpStatusCode.NotFound)
+                return Refused(ConfirmationOutcome.IntentGone, exception);
+            // The intent, not the card, is the problem (cancelled as the order expired, or the confirmation's key
+            // was used for another one): the card is not to blame.
+            if (error?.Code == "payment_intent_unexpected_state" || error?.Type == "idempotency_error")
                 return Refused(ConfirmationOutcome.Declined, exception);
             return Refused(ConfirmationOutcome.MethodUnusable, exception);
         }
@@ -70,7 +84,8 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
     }
 
     private static IntentConfirmation Refused(ConfirmationOutcome outcome, StripeException exception) =>
-        new(outcome, exception.StripeError.PaymentIntent?.Amount ?? 0, exception.StripeError.PaymentIntent?.Currency ?? "", exception.StripeError.Message);
+        new(outcome, exception.StripeError?.PaymentIntent?.Amount ?? 0, exception.StripeError?.PaymentIntent?.Currency ?? "",
+            exception.StripeError?.Message ?? exception.Message);
 
     public async Task<bool> CancelIntentAsync(string intentId, string idempotencyKey, CancellationToken cancellationToken = default)
     {
@@ -78,6 +93,11 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
         {
             await new PaymentIntentService(stripe).CancelAsync(intentId, new PaymentIntentCancelOptions { CancellationReason = "abandoned" },
                 Idempotent(idempotencyKey), cancellationToken);
+            return true;
+        }
+        catch (StripeException exception) when (Lasting(exception, "cancel a payment intent")
+            && (exception.HttpStatusCode == HttpStatusCode.NotFound || exception.StripeError?.PaymentIntent?.Status == "canceled"))
+        {
             return true;
         }
         catch (StripeException exception) when (exception.StripeError?.Code == "payment_intent_unexpected_state")
@@ -94,19 +114,35 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
             Amount = amountMinor,
             Metadata = new Dictionary<string, string> { ["reason"] = reason },
         };
-        var refund = await new RefundService(stripe).CreateAsync(options, Idempotent(idempotencyKey), cancellationToken);
-        return refund.Id;
+        try
+        {
+            var refund = await new RefundService(stripe).CreateAsync(options, Idempotent(idempotencyKey), cancellationToken);
+            return refund.Id;
+        }
+        catch (StripeException exception)
+        {
+            // Refusals are the caller's to read (a refund can be refused for good, see OrderGrain.Refunds).
+            NoteMisconfiguration(exception, "refund a payment");
+            throw;
+        }
     }
 
-    public async Task<string> CreateCustomerAsync(Guid supporterId, string? email, string idempotencyKey, CancellationToken cancellationToken = default)
+    public async Task<CustomerCreation> CreateCustomerAsync(Guid supporterId, string? email, string idempotencyKey, CancellationToken cancellationToken = default)
     {
         var options = new CustomerCreateOptions
         {
             Email = email,
             Metadata = new Dictionary<string, string> { [SupporterIdKey] = supporterId.ToString() },
         };
-        var customer = await new CustomerService(stripe).CreateAsync(options, Idempotent(idempotencyKey), cancellationToken);
-        return customer.Id;
+        try
+        {
+            var customer = await new CustomerService(stripe).CreateAsync(options, Idempotent(idempotencyKey), cancellationToken);
+            return new CustomerCreation(customer.Id, null);
+        }
+        catch (StripeException exception) when (Lasting(exception, "create a customer"))
+        {
+            return new CustomerCreation(null, Refusal(exception, RefusalReason.Refused));
+        }
     }
 
     public async Task<CardDetails?> GetPaymentMethodAsync(string paymentMethodId, CancellationToken cancellationToken = default)
@@ -116,7 +152,7 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
         {
             method = await new PaymentMethodService(stripe).GetAsync(paymentMethodId, cancellationToken: cancellationToken);
         }
-        catch (StripeException exception) when (exception.HttpStatusCode == System.Net.HttpStatusCode.NotFound)
+        catch (StripeException exception) when (Lasting(exception, "read a payment method"))
         {
             return null;
         }
@@ -131,11 +167,49 @@ public sealed class StripePaymentGateway(IStripeClient stripe) : IPaymentGateway
         {
             await new PaymentMethodService(stripe).DetachAsync(paymentMethodId, null, Idempotent(idempotencyKey), cancellationToken);
         }
-        catch (StripeException exception) when (exception.StripeError?.Type == "invalid_request_error")
+        catch (StripeException exception) when (Lasting(exception, "detach a payment method"))
         {
             // Not attached (detached before, or never saved) or gone: either way it can no longer be charged.
         }
     }
+
+    /// <summary>Stripe's lasting refusal read as a reason; <paramref name="otherwise"/> for one about nothing in particular.</summary>
+    private static PaymentRefusal Refusal(StripeException exception, RefusalReason otherwise)
+    {
+        var error = exception.StripeError;
+        var reason = error?.Type switch
+        {
+            "idempotency_error" => RefusalReason.KeyReused,
+            "card_error" => RefusalReason.Declined,
+            // An id given as a parameter that names nothing; Stripe says which parameter.
+            _ when error?.Code == "resource_missing" => error.Param switch
+            {
+                "customer" => RefusalReason.CustomerGone,
+                "payment_method" => RefusalReason.PaymentMethodUnusable,
+                "payment_intent" or "intent" => RefusalReason.IntentGone,
+                _ => otherwise,
+            },
+            _ => otherwise,
+        };
+        return new PaymentRefusal(reason, error?.Message ?? exception.Message, error?.Code ?? error?.Type);
+    }
+
+    /// <summary>True for a lasting refusal, which the caller's filter then catches; a refused API key is logged on the way.</summary>
+    private bool Lasting(StripeException exception, string what)
+    {
+        NoteMisconfiguration(exception, what);
+        return PaymentFailures.IsLastingRefusal(exception);
+    }
+
+    private void NoteMisconfiguration(StripeException exception, string what)
+    {
+        if (PaymentFailures.IsMisconfiguration(exception))
+            LogKeyRefused(exception, what, (int)exception.HttpStatusCode, exception.StripeError?.Message ?? exception.Message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical,
+        Message = "Stripe refused the platform's API key trying to {What} ({Status}: {StripeMessage}). No payment can be taken until Stripe:SecretKey is fixed; requests answer 503 meanwhile")]
+    private partial void LogKeyRefused(Exception exception, string what, int status, string stripeMessage);
 
     private static RequestOptions Idempotent(string key) => new() { IdempotencyKey = key };
 

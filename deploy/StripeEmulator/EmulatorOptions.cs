@@ -30,4 +30,14 @@ public sealed class EmulatorOptions
 
     /// <summary>The wait before the first retry; each later one waits twice as long.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A file that keeps customers, cards, intents, charges, refunds, events and idempotency keys across restarts
+    /// (read at start, rewritten shortly after changes and at shutdown); none: everything is in memory only.
+    /// </summary>
+    public string? StatePath { get; set; }
+
+    /// <summary>How long after a change the state file is written, so that a burst of changes costs one write.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan StateFlushDelay { get; set; } = TimeSpan.FromMilliseconds(25);
 }

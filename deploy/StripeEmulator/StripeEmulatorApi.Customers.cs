@@ -1,6 +1,6 @@
 namespace Supporter.StripeEmulator;
 
-/// <summary>Customers and the cards saved for them.</summary>
+/// <summary>Customers (created, read, deleted) and the cards saved for them.</summary>
 public static partial class StripeEmulatorApi
 {
     private static void MapCustomers(RouteGroupBuilder v1)
@@ -9,6 +9,8 @@ public static partial class StripeEmulatorApi
             requests.HandleAsync(http, form => CreateCustomer(form, store)));
         v1.MapGet("/customers/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
             requests.HandleAsync(http, _ => store.FindCustomer(id) is { } customer ? StripeReply.Ok(customer) : StripeObjects.NotFound("customer", id)));
+        v1.MapDelete("/customers/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
+            requests.HandleAsync(http, _ => store.DeleteCustomer(id)));
         v1.MapGet("/customers/{id}/payment_methods", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>
             requests.HandleAsync(http, form => store.PaymentMethodsOf(id, form.Value("type")) is { } list ? StripeReply.Ok(list) : StripeObjects.NotFound("customer", id)));
         v1.MapGet("/payment_methods/{id}", (string id, HttpContext http, StripeRequests requests, StripeStore store) =>

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Supporter.StripeEmulator;
 
 /// <summary>
 /// The subset of Stripe's API the platform uses — payment intents (create, retrieve, confirm, cancel; with a customer
-/// and <c>setup_future_usage</c> a successful payment saves the card), refunds, reading charges, customers (create,
-/// retrieve, list their payment methods) and saved payment methods (retrieve, detach) — plus <c>/_emulator</c>
-/// endpoints to set fault switches and read what was sent. Test payment methods: <c>pm_card_visa</c>,
+/// and <c>setup_future_usage</c> a successful payment saves the card; amounts below Stripe's minimum refused),
+/// refunds, reading charges, customers (create, retrieve, delete, list their payment methods) and saved payment
+/// methods (retrieve, detach) — plus <c>/_emulator</c> endpoints to set fault switches and read what was sent and
+/// what the state file holds. Test payment methods: <c>pm_card_visa</c>,
 /// <c>pm_card_mastercard</c>, <c>pm_card_amex</c>, <c>pm_card_applepay</c>, <c>pm_card_googlepay</c> pay;
 /// <c>pm_card_chargeDeclined</c>, <c>pm_card_visa_chargeDeclined</c>, <c>pm_card_chargeDeclinedInsufficientFunds</c>
 /// decline; <c>pm_card_authenticationRequired</c> asks for 3-D Secure whenever the server confirms.
@@ -20,9 +22,12 @@ public static partial class StripeEmulatorApi
         builder.Services.AddOptions<EmulatorOptions>().BindConfiguration("Emulator").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FaultSwitch>();
+        builder.Services.AddSingleton<StateChanges>();
         builder.Services.AddSingleton<StripeRequests>();
         builder.Services.AddSingleton<StripeStore>();
         builder.Services.AddSingleton<WebhookSender>();
+        // Before the sender: undelivered events of a state file are queued when it is read.
+        builder.Services.AddHostedService<EmulatorStateFile>();
         builder.Services.AddHostedService(services => services.GetRequiredService<WebhookSender>());
         builder.Services.AddHttpClient(WebhookSender.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         return builder;
@@ -57,6 +62,12 @@ public static partial class StripeEmulatorApi
             return Results.Ok(faults);
         });
         control.MapGet("/events", (StripeStore store) => Results.Json(new JsonArray([.. store.Events()])));
+        // How many changes there were and how many the state file holds; ?saved=N waits (up to 30 s) until it holds N.
+        control.MapGet("/state", async (long? saved, StateChanges changes, IOptions<EmulatorOptions> options, HttpContext http) =>
+        {
+            var written = saved is { } wanted ? await changes.SavedAtLeastAsync(wanted, TimeSpan.FromSeconds(30), http.RequestAborted) : changes.Saved;
+            return Results.Ok(new { path = options.Value.StatePath, changes = changes.Count, saved = written });
+        });
         control.MapGet("/deliveries", (WebhookSender webhooks) => webhooks.Deliveries);
         // Waits (up to 30 s) until the event has had that many delivery attempts, then lists them.
         control.MapGet("/deliveries/{eventId}", (string eventId, int? atLeast, WebhookSender webhooks, HttpContext http) =>
@@ -64,6 +75,12 @@ public static partial class StripeEmulatorApi
         app.MapGet("/health", () => Results.Ok("ok"));
         return app;
     }
+
+    /// <summary>Stripe's smallest charge per currency, in minor units (50 of most others).</summary>
+    private static readonly Dictionary<string, long> MinimumAmounts = new(StringComparer.Ordinal)
+    {
+        ["gbp"] = 30, ["usd"] = 50, ["eur"] = 50, ["chf"] = 50, ["aud"] = 50, ["cad"] = 50, ["jpy"] = 50, ["sek"] = 300, ["nok"] = 300, ["dkk"] = 250,
+    };
 
     private static StripeReply CreateIntent(Form form, StripeStore store)
     {
@@ -75,6 +92,12 @@ public static partial class StripeEmulatorApi
             return StripeObjects.Missing("currency");
         if (currency.Length != 3 || !currency.All(char.IsAsciiLetterLower))
             return StripeObjects.Invalid("currency", $"Invalid currency: {currency}. Use a lowercase ISO currency code.");
+        var minimum = MinimumAmounts.GetValueOrDefault(currency, 50);
+        if (amount < minimum)
+        {
+            return StripeObjects.Error(400, "invalid_request_error", $"Amount must be at least {minimum} {currency} (in its smallest unit).",
+                "amount_too_small", "amount");
+        }
         var setupFutureUsage = form.Value("setup_future_usage");
         if (setupFutureUsage is not (null or "on_session" or "off_session"))
             return StripeObjects.Invalid("setup_future_usage", "Invalid setup_future_usage: must be one of on_session or off_session");

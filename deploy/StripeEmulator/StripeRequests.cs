@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 
@@ -5,13 +6,18 @@ namespace Supporter.StripeEmulator;
 
 /// <summary>
 /// What every API request goes through, as at Stripe: the key, the failure switch, then — for a POST with an
-/// <c>Idempotency-Key</c> — the first answer replayed to any retry with the same parameters (and a 400 for a retry
-/// with different ones).
+/// <c>Idempotency-Key</c> — the first answer replayed to any retry with the same parameters, refusals (4xx) included,
+/// and an <c>idempotency_error</c> for the same key with other parameters or on another endpoint. Keys are forgotten
+/// after a day, as Stripe forgets them.
 /// </summary>
-public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitch faults)
+public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitch faults, StateChanges changes, TimeProvider time)
 {
+    public static readonly TimeSpan KeyLifetime = TimeSpan.FromHours(24);
+
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (string Fingerprint, StripeReply Reply)> _answered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Answer> _answered = new(StringComparer.Ordinal);
+
+    private sealed record Answer(string Fingerprint, StripeReply Reply, DateTimeOffset At);
 
     public async Task<IResult> HandleAsync(HttpContext http, Func<Form, StripeReply> handle, bool publishableAllowed = false)
     {
@@ -26,8 +32,8 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
         }
         if (!secret && form.Value("client_secret") is null)
             return StripeObjects.Missing("client_secret").ToResult();
-        if (faults.TakeRequestFailure())
-            return StripeObjects.Error(500, "api_error", "An unexpected error occurred (emulated).").ToResult();
+        if (faults.TakeRequestFailure(http.Request.Path) is { } failure)
+            return failure.ToResult();
 
         var idempotencyKey = http.Request.Headers["Idempotency-Key"].ToString();
         if (!HttpMethods.IsPost(http.Request.Method) || idempotencyKey.Length == 0)
@@ -35,7 +41,8 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
         var fingerprint = $"{http.Request.Path}?{form.Fingerprint()}";
         lock (_gate)
         {
-            if (_answered.TryGetValue(idempotencyKey, out var earlier))
+            var now = time.GetUtcNow();
+            if (_answered.TryGetValue(idempotencyKey, out var earlier) && now - earlier.At < KeyLifetime)
             {
                 if (earlier.Fingerprint != fingerprint)
                 {
@@ -48,8 +55,58 @@ public sealed class StripeRequests(IOptions<EmulatorOptions> options, FaultSwitc
             var reply = handle(form);
             // Stripe does not store answers to requests that failed before doing anything (500s).
             if (reply.Status < 500)
-                _answered[idempotencyKey] = (fingerprint, reply);
+            {
+                _answered[idempotencyKey] = new Answer(fingerprint, reply, now);
+                changes.Note();
+            }
             return reply.ToResult();
+        }
+    }
+
+    /// <summary>
+    /// Writes the keys still remembered as <c>"idempotency"</c>, after what <paramref name="inside"/> writes; both under
+    /// this gate, which every keyed request holds while it changes the store, so the two are one consistent cut.
+    /// Answers what <paramref name="inside"/> answers (the changes the cut holds).
+    /// </summary>
+    public long WriteState(Utf8JsonWriter writer, DateTimeOffset now, Func<Utf8JsonWriter, long> inside)
+    {
+        lock (_gate)
+        {
+            var upTo = inside(writer);
+            writer.WriteStartArray("idempotency");
+            foreach (var (key, answer) in _answered)
+            {
+                if (now - answer.At >= KeyLifetime)
+                    continue;
+                writer.WriteStartObject();
+                writer.WriteString("key", key);
+                writer.WriteString("fingerprint", answer.Fingerprint);
+                writer.WriteNumber("status", answer.Reply.Status);
+                writer.WritePropertyName("body");
+                answer.Reply.Body.WriteTo(writer);
+                writer.WriteString("at", answer.At);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            return upTo;
+        }
+    }
+
+    /// <summary>Takes back the keys of a state file, but those older than a day.</summary>
+    public void Restore(JsonObject root, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            _answered.Clear();
+            foreach (var entry in root["idempotency"]?.AsArray() ?? [])
+            {
+                var at = entry!["at"]!.GetValue<DateTimeOffset>();
+                if (now - at < KeyLifetime)
+                {
+                    _answered[entry["key"]!.GetValue<string>()] = new Answer(entry["fingerprint"]!.GetValue<string>(),
+                        new StripeReply(entry["status"]!.GetValue<int>(), entry["body"]!.AsObject().DeepClone().AsObject()), at);
+                }
+            }
         }
     }
 

@@ -32,11 +32,34 @@ public sealed partial class StripeStore
         }
     }
 
+    /// <summary>The customer, or — as Stripe answers for one that was deleted — its id with <c>deleted: true</c>.</summary>
     public JsonObject? FindCustomer(string id)
     {
         lock (_gate)
             return _customers.TryGetValue(id, out var customer) ? Copy(customer) : null;
     }
+
+    /// <summary>
+    /// Deletes the customer for good, as Stripe's dashboard or <c>DELETE /v1/customers/{id}</c> does: its cards are
+    /// detached, and it can no longer be named on an intent (<c>No such customer</c>).
+    /// </summary>
+    public StripeReply DeleteCustomer(string id)
+    {
+        lock (_gate)
+        {
+            if (!IsLiveCustomer(id))
+                return StripeObjects.NotFound("customer", id);
+            var customer = _customers[id];
+            foreach (var method in _paymentMethods.Values.Where(m => (string?)m["customer"] == id))
+                method["customer"] = null;
+            var deleted = new JsonObject { ["id"] = id, ["object"] = "customer", ["deleted"] = true };
+            _customers[id] = deleted;
+            Publish("customer.deleted", customer);
+            return StripeReply.Ok(Copy(deleted));
+        }
+    }
+
+    private bool IsLiveCustomer(string id) => _customers.TryGetValue(id, out var customer) && customer["deleted"] is null;
 
     /// <summary>A saved payment method (Stripe's test ones are shorthands, not objects to read).</summary>
     public JsonObject? FindPaymentMethod(string id)
@@ -50,7 +73,7 @@ public sealed partial class StripeStore
     {
         lock (_gate)
         {
-            if (!_customers.ContainsKey(customer))
+            if (!IsLiveCustomer(customer))
                 return null;
             var attached = _paymentMethods.Values
                 .Where(m => (string?)m["customer"] == customer && (type is null || (string?)m["type"] == type))

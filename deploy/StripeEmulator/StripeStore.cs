@@ -4,10 +4,11 @@ using Microsoft.Extensions.Options;
 namespace Supporter.StripeEmulator;
 
 /// <summary>
-/// Payment intents, charges, refunds, customers, their saved cards and events, in memory. One lock: the emulator
-/// serves tests and demos, not load, and one lock keeps every object change and the event it causes in the same order.
+/// Payment intents, charges, refunds, customers, their saved cards and events, in memory (and, with a state path,
+/// in the state file too: see <see cref="EmulatorStateFile"/>). One lock: the emulator serves tests and demos, not
+/// load, and one lock keeps every object change and the event it causes in the same order.
 /// </summary>
-public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOptions> options, WebhookSender webhooks)
+public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOptions> options, WebhookSender webhooks, StateChanges changes)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, JsonObject> _intents = new(StringComparer.Ordinal);
@@ -15,6 +16,7 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
     private readonly Dictionary<string, JsonObject> _refunds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly List<JsonObject> _events = [];
+    private readonly Dictionary<string, JsonObject> _eventsById = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Creates an intent once its customer exists and its payment method (if any) may pay for that customer; the
@@ -24,7 +26,7 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
     {
         lock (_gate)
         {
-            if (request.Customer is { } customer && !_customers.ContainsKey(customer))
+            if (request.Customer is { } customer && !IsLiveCustomer(customer))
                 return StripeObjects.NoSuch("customer", customer, "customer");
             if (request.PaymentMethod is { } method && Unusable(method, request.Customer, intent: null) is { } refusal)
                 return refusal;
@@ -256,7 +258,28 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
             ["type"] = type,
         };
         _events.Add(stripeEvent);
-        webhooks.Enqueue(stripeEvent.ToJsonString());
+        _eventsById[(string)stripeEvent["id"]!] = stripeEvent;
+        changes.Note();
+        Deliver(stripeEvent);
+    }
+
+    /// <summary>Queues the event for its endpoint; once it got there, it is no longer pending (so a restart does not send it again).</summary>
+    private void Deliver(JsonObject stripeEvent)
+    {
+        var id = (string)stripeEvent["id"]!;
+        webhooks.Enqueue(stripeEvent.ToJsonString(), () => MarkDelivered(id));
+    }
+
+    private void MarkDelivered(string eventId)
+    {
+        lock (_gate)
+        {
+            if (_eventsById.TryGetValue(eventId, out var stripeEvent) && (int?)stripeEvent["pending_webhooks"] != 0)
+            {
+                stripeEvent["pending_webhooks"] = 0;
+                changes.Note();
+            }
+        }
     }
 
     private static JsonObject Copy(JsonObject value) => (JsonObject)value.DeepClone();

@@ -19,7 +19,7 @@ public sealed partial class WebhookSender(
     /// <summary>Events that arrive this close together are one batch, delivered newest first when reordering.</summary>
     private static readonly TimeSpan ReorderWindow = TimeSpan.FromMilliseconds(200);
 
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Queued> _queue = Channel.CreateUnbounded<Queued>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentQueue<Delivery> _deliveries = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
 
@@ -52,7 +52,10 @@ public sealed partial class WebhookSender(
 
     private static readonly TimeSpan PausedCheck = TimeSpan.FromMilliseconds(50);
 
-    public void Enqueue(string eventJson) => _queue.Writer.TryWrite(eventJson);
+    /// <summary>Queues an event; <paramref name="delivered"/> is called once the endpoint accepted one of its copies.</summary>
+    public void Enqueue(string eventJson, Action delivered) => _queue.Writer.TryWrite(new Queued(eventJson, delivered));
+
+    private sealed record Queued(string Body, Action Delivered);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -61,26 +64,26 @@ public sealed partial class WebhookSender(
         {
             while (faults.Current.Paused)
                 await Task.Delay(PausedCheck, time, stoppingToken);
-            var batch = new List<string>();
-            while (reader.TryRead(out var body))
-                batch.Add(body);
+            var batch = new List<Queued>();
+            while (reader.TryRead(out var queued))
+                batch.Add(queued);
             var current = faults.Current;
             if (current.Reorder)
             {
                 await Task.Delay(ReorderWindow, time, stoppingToken);
-                while (reader.TryRead(out var body))
-                    batch.Add(body);
+                while (reader.TryRead(out var queued))
+                    batch.Add(queued);
                 batch.Reverse();
             }
             // In order, one event after the other; copies of one event go out together, and retries carry on in
             // the background so that an endpoint that fails does not hold up the events after it.
-            foreach (var body in batch)
+            foreach (var queued in batch)
             {
                 var firstAttempts = new List<Task>();
                 for (var copy = 0; copy <= current.Duplicates; copy++)
                 {
                     var firstAttempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                    Track(DeliverAsync(body, current.DelayMs, firstAttempt, stoppingToken));
+                    Track(DeliverAsync(queued, current.DelayMs, firstAttempt, stoppingToken));
                     firstAttempts.Add(firstAttempt.Task);
                 }
                 await Task.WhenAll(firstAttempts);
@@ -96,11 +99,12 @@ public sealed partial class WebhookSender(
     }
 
     /// <summary>Delivers one copy, retrying with backoff; <paramref name="firstAttempt"/> completes once it was tried once.</summary>
-    private async Task DeliverAsync(string body, int delayMs, TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
+    private async Task DeliverAsync(Queued queued, int delayMs, TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
     {
         try
         {
-            await DeliverWithRetriesAsync(body, delayMs, firstAttempt, cancellationToken);
+            if (await DeliverWithRetriesAsync(queued.Body, delayMs, firstAttempt, cancellationToken))
+                queued.Delivered();
         }
         finally
         {
@@ -108,11 +112,12 @@ public sealed partial class WebhookSender(
         }
     }
 
-    private async Task DeliverWithRetriesAsync(string body, int delayMs, TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
+    /// <summary>True once the endpoint accepted the event; false if it never did (or there is no endpoint).</summary>
+    private async Task<bool> DeliverWithRetriesAsync(string body, int delayMs, TaskCompletionSource firstAttempt, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (settings.WebhookUrl is not { } url)
-            return;
+            return false;
         if (delayMs > 0)
             await Task.Delay(TimeSpan.FromMilliseconds(delayMs), time, cancellationToken);
         var eventId = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
@@ -141,7 +146,7 @@ public sealed partial class WebhookSender(
             Interlocked.Exchange(ref _recorded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             firstAttempt.TrySetResult();
             if (status is >= 200 and < 300 && !failedOnPurpose)
-                return;
+                return true;
             if (attempt < settings.DeliveryAttempts)
             {
                 await Task.Delay(wait, time, cancellationToken);
@@ -149,6 +154,7 @@ public sealed partial class WebhookSender(
             }
         }
         LogGaveUp(eventId, settings.DeliveryAttempts);
+        return false;
     }
 
     /// <summary><c>t=&lt;unix&gt;,v1=&lt;hex HMAC-SHA256 of "t.body" keyed with the secret&gt;</c>, as Stripe signs.</summary>

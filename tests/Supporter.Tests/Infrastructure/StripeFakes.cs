@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -76,7 +77,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 }
 
-/// <summary>The Stripe emulator hosted in the test process, delivering webhooks to a <see cref="WebhookReceiver"/>.</summary>
+/// <summary>
+/// The Stripe emulator hosted in the test process, delivering webhooks to a <see cref="WebhookReceiver"/>; in memory
+/// unless given a state file (then two hosts one after the other are a restart of the emulator).
+/// </summary>
 public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeEmulator.Program>
 {
     public const string SecretKey = "sk_test_supporter_tests";
@@ -84,19 +88,35 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
     public const string WebhookSecret = "whsec_supporter_tests";
 
     private readonly Uri _webhookUrl;
+    private readonly string? _statePath;
+    private readonly TimeSpan? _flushDelay;
+    private readonly TimeProvider? _time;
 
-    public StripeEmulatorHost(Uri webhookUrl) => _webhookUrl = webhookUrl;
+    public StripeEmulatorHost(Uri webhookUrl, string? statePath = null, TimeSpan? flushDelay = null, TimeProvider? time = null)
+    {
+        _webhookUrl = webhookUrl;
+        _statePath = statePath;
+        _flushDelay = flushDelay;
+        _time = time;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Emulator:SecretKey"] = SecretKey,
             ["Emulator:PublishableKey"] = PublishableKey,
             ["Emulator:WebhookSecret"] = WebhookSecret,
             ["Emulator:WebhookUrl"] = _webhookUrl.ToString(),
             ["Emulator:FirstRetryDelay"] = "00:00:00.100",
-        }));
+        };
+        if (_statePath is not null)
+            settings["Emulator:StatePath"] = _statePath;
+        if (_flushDelay is { } delay)
+            settings["Emulator:StateFlushDelay"] = delay.ToString("c");
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        if (_time is { } time)
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
     }
 
     /// <summary>A Stripe.net client talking to the emulator, with <paramref name="apiKey"/> (the secret key unless told).</summary>
@@ -110,23 +130,34 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
 
 /// <summary>
 /// The Stripe emulator on 127.0.0.1 (the silos call it over TCP, like Stripe), delivering its webhooks to the API
-/// through the handler it is given (the in-memory API's: the request is the real signed one).
+/// through the handler it is given (the in-memory API's: the request is the real signed one). It can be stopped (an
+/// outage: connections are refused) and started again on the same address, like a restart of the emulator's process:
+/// in memory, as the tests run it, everything it knew is gone then.
 /// </summary>
 public sealed class StripeEmulatorServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly Func<HttpMessageHandler> _webhookHandler;
+    private WebApplication? _app;
 
-    private StripeEmulatorServer(WebApplication app, Uri baseAddress)
+    private StripeEmulatorServer(Func<HttpMessageHandler> webhookHandler, Uri baseAddress, WebApplication app)
     {
-        _app = app;
+        _webhookHandler = webhookHandler;
         BaseAddress = baseAddress;
+        _app = app;
     }
 
     public Uri BaseAddress { get; }
 
     public static async Task<StripeEmulatorServer> StartAsync(Func<HttpMessageHandler> webhookHandler)
     {
+        var (app, address) = await StartAppAsync(webhookHandler, "http://127.0.0.1:0");
+        return new StripeEmulatorServer(webhookHandler, new Uri(address), app);
+    }
+
+    private static async Task<(WebApplication App, string Address)> StartAppAsync(Func<HttpMessageHandler> webhookHandler, string url)
+    {
         var builder = LoopbackHost.CreateBuilder();
+        builder.WebHost.UseUrls(url);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Emulator:SecretKey"] = StripeEmulatorHost.SecretKey,
@@ -139,8 +170,31 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         builder.Services.AddHttpClient(Supporter.StripeEmulator.WebhookSender.ClientName).ConfigurePrimaryHttpMessageHandler(webhookHandler);
         var app = builder.Build();
         Supporter.StripeEmulator.StripeEmulatorApi.MapStripeEmulator(app);
-        var address = await LoopbackHost.StartAsync(app);
-        return new StripeEmulatorServer(app, new Uri(address));
+        return (app, await LoopbackHost.StartAsync(app));
+    }
+
+    /// <summary>Stops the emulator: until <see cref="StartAgainAsync"/>, connections to it are refused.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _app, null) is { } app)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A new emulator on the same address, knowing nothing of what the last one did.</summary>
+    public async Task StartAgainAsync()
+    {
+        var (app, _) = await StartAppAsync(_webhookHandler, BaseAddress.ToString().TrimEnd('/'));
+        _app = app;
+    }
+
+    /// <summary>Stops the emulator and starts a new one on the same address (in memory: it has lost everything).</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAgainAsync();
     }
 
     /// <summary>Settings that point silos at this emulator.</summary>
@@ -165,9 +219,5 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
         (await http.PutAsJsonAsync("/_emulator/faults", faults)).EnsureSuccessStatusCode();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async ValueTask DisposeAsync() => await StopAsync();
 }

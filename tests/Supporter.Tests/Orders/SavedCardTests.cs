@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Stripe;
 using Supporter.Orders;
@@ -11,7 +10,7 @@ namespace Supporter.Tests.Orders;
 [Collection(ApiCollection.Name)]
 public sealed class SavedCardTests(ApiFixture api)
 {
-    private const string DefaultCard = "/supporters/payment-methods/default";
+    private const string DefaultCard = SavedCards.DefaultCard;
 
     [Fact]
     public async Task A_card_saved_at_checkout_pays_the_next_order_in_one_step()
@@ -160,33 +159,14 @@ public sealed class SavedCardTests(ApiFixture api)
         await ProblemAssert.IsProblem(await supporter.GetAsync(DefaultCard), HttpStatusCode.NotFound);
     }
 
-    /// <summary>Buys a GA ticket asking to save the card, pays in the "app" with <paramref name="paymentMethod"/>, and answers the saved card.</summary>
-    private async Task<(JsonElement Order, JsonElement Saved)> SaveCardAsync(HttpClient supporter, Guid showtime, string paymentMethod)
-    {
-        var line = Purchases.Line(showtime, "GA", await Purchases.HoldAsync(supporter, showtime, "GA", 1));
-        var order = await Infrastructure.Catalogue.Ok(await PlaceAsync(supporter, Guid.NewGuid().ToString(), new { lines = new[] { line }, savePaymentMethod = true }));
-        await Browser().ConfirmAsync(order.IntentId(), new PaymentIntentConfirmOptions
-        {
-            PaymentMethod = paymentMethod,
-            ClientSecret = order.GetProperty("payment").GetProperty("clientSecret").GetString(),
-        });
-        // The card is kept as the last step of acting on the payment's event.
-        await OrderProbe.WhenProcessed(await SucceededEventIdAsync(order.IntentId())).Within();
-        return (order, await Infrastructure.Catalogue.Ok(await supporter.GetAsync(DefaultCard)));
-    }
+    private Task<(JsonElement Order, JsonElement Saved)> SaveCardAsync(HttpClient supporter, Guid showtime, string paymentMethod) =>
+        SavedCards.SaveCardAsync(api, supporter, showtime, paymentMethod);
 
-    private async Task<string> SucceededEventIdAsync(string intentId) =>
-        (await Purchases.EventAsync(api.Stripe, intentId, "payment_intent.succeeded"))["id"]!.GetValue<string>();
+    private Task<string> SucceededEventIdAsync(string intentId) => SavedCards.SucceededEventIdAsync(api, intentId);
 
-    private static Task<HttpResponseMessage> PlaceAsync(HttpClient supporter, string key, object body)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/supporter/orders") { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", key);
-        return supporter.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> PlaceAsync(HttpClient supporter, string key, object body) => SavedCards.PlaceAsync(supporter, key, body);
 
     private PaymentIntentService Intents() => new(api.Stripe.Stripe());
 
-    /// <summary>Stripe.js in the supporter's browser: the publishable key and the intent's client secret.</summary>
-    private PaymentIntentService Browser() => new(api.Stripe.Stripe(StripeEmulatorHost.PublishableKey));
+    private PaymentIntentService Browser() => SavedCards.Browser(api);
 }

@@ -236,6 +236,34 @@ public sealed class StripeEmulatorSavedCardTests : IAsyncLifetime
         Assert.Empty((await _customerMethods.ListAsync(customer.Id)).Data);
     }
 
+    [Fact]
+    public async Task A_deleted_customer_reads_as_deleted_cannot_be_named_on_an_intent_and_loses_its_cards()
+    {
+        var customer = await _customers.CreateAsync(new CustomerCreateOptions { Email = "leaving@example.test" });
+        var first = await _intents.CreateAsync(Saving(1200, customer.Id));
+        var card = (await _browser.ConfirmAsync(first.Id, new PaymentIntentConfirmOptions { PaymentMethod = "pm_card_visa", ClientSecret = first.ClientSecret })).PaymentMethodId;
+
+        var deleted = await _customers.DeleteAsync(customer.Id);
+        Assert.Equal((customer.Id, true), (deleted.Id, deleted.Deleted));
+        Assert.True((await _customers.GetAsync(customer.Id)).Deleted);
+        Assert.Null((await _methods.GetAsync(card)).CustomerId);
+        var noSuch = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(Saving(1200, customer.Id)));
+        Assert.Equal((HttpStatusCode.BadRequest, "resource_missing", "customer", $"No such customer: '{customer.Id}'"),
+            (noSuch.HttpStatusCode, noSuch.StripeError.Code, noSuch.StripeError.Param, noSuch.StripeError.Message));
+        var other = await _customers.CreateAsync(new CustomerCreateOptions());
+        await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(new PaymentIntentCreateOptions
+        {
+            Amount = 1200, Currency = "gbp", Customer = other.Id, PaymentMethod = card, Confirm = true,
+        }));
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<StripeException>(() => _customers.DeleteAsync(customer.Id))).HttpStatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Assert.ThrowsAsync<StripeException>(() => _customerMethods.ListAsync(customer.Id))).HttpStatusCode);
+
+        var deletedEvent = await NextEventAboutAsync(customer.Id);
+        while (deletedEvent.Type != "customer.deleted")
+            deletedEvent = await NextEventAboutAsync(customer.Id);
+        Assert.Equal(customer.Id, Assert.IsType<Customer>(deletedEvent.Data.Object).Id);
+    }
+
     /// <summary>An intent that saves the card it is paid with for <paramref name="customer"/>, as the checkout will create it.</summary>
     private static PaymentIntentCreateOptions Saving(long amount, string customer) => new()
     {

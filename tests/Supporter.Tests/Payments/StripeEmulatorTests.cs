@@ -203,8 +203,23 @@ public sealed class StripeEmulatorTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.InternalServerError, outage.HttpStatusCode);
         Assert.Equal(intent.Id, (await _intents.GetAsync(intent.Id)).Id);
 
+        // Stripe's rate limit; and a switch that fails only requests to one path.
+        await SetFaultsAsync(new Faults(FailRequests: 1, FailStatus: 429));
+        var limited = await Assert.ThrowsAsync<StripeException>(() => _intents.GetAsync(intent.Id));
+        Assert.Equal((HttpStatusCode.TooManyRequests, "rate_limit"), (limited.HttpStatusCode, limited.StripeError.Code));
+        await SetFaultsAsync(new Faults(FailRequests: 1, FailStatus: 503, FailPath: "/v1/customers"));
+        Assert.Equal(intent.Id, (await _intents.GetAsync(intent.Id)).Id);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable,
+            (await Assert.ThrowsAsync<StripeException>(() => new CustomerService(_fixture.Emulator.Stripe()).CreateAsync(new CustomerCreateOptions()))).HttpStatusCode);
+
+        // Below Stripe's smallest charge for the currency (30p).
+        var tooSmall = await Assert.ThrowsAsync<StripeException>(() => _intents.CreateAsync(new PaymentIntentCreateOptions { Amount = 29, Currency = "gbp" }));
+        Assert.Equal((HttpStatusCode.BadRequest, "amount_too_small", "amount"), (tooSmall.HttpStatusCode, tooSmall.StripeError.Code, tooSmall.StripeError.Param));
+        Assert.Equal(30L, (await _intents.CreateAsync(new PaymentIntentCreateOptions { Amount = 30, Currency = "gbp" })).Amount);
+
         var badFaults = await _fixture.Emulator.CreateClient().PutAsJsonAsync("/_emulator/faults", new Faults(Duplicates: 99));
         Assert.Equal(HttpStatusCode.BadRequest, badFaults.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _fixture.Emulator.CreateClient().PutAsJsonAsync("/_emulator/faults", new Faults(FailStatus: 404))).StatusCode);
 
         // Like Stripe, the key may also come as HTTP Basic credentials (curl -u sk_test_…:).
         var basic = _fixture.Emulator.CreateClient();
