@@ -25,7 +25,7 @@ public static class Policies
         {
             bearer.MapInboundClaims = false;
             bearer.TokenValidationParameters = AccessTokens.ValidationParameters(jwt.Value);
-            bearer.Events = new JwtBearerEvents { OnChallenge = ChallengeAsync, OnForbidden = ForbiddenAsync };
+            bearer.Events = new JwtBearerEvents { OnTokenValidated = RefuseMalformedClaims, OnChallenge = ChallengeAsync, OnForbidden = ForbiddenAsync };
         });
         services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
@@ -36,6 +36,14 @@ public static class Policies
         return services;
     }
 
+    /// <summary>Signed by us is not enough: a token must also carry our claims, or it authenticates nobody.</summary>
+    private static Task RefuseMalformedClaims(TokenValidatedContext context)
+    {
+        if (AccessTokenClaims.Problem(context.Principal!) is { } problem)
+            context.Fail(new MalformedAccessTokenClaimsException(problem));
+        return Task.CompletedTask;
+    }
+
     private static async Task ChallengeAsync(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
@@ -43,6 +51,7 @@ public static class Policies
         {
             null => "Send an access token: 'Authorization: Bearer <token>' (from /auth/login).",
             SecurityTokenExpiredException => "The access token has expired; refresh it.",
+            MalformedAccessTokenClaimsException malformed => malformed.Message,
             _ => "The access token is not valid.",
         };
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;

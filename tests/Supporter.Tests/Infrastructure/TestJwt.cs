@@ -1,3 +1,7 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
 namespace Supporter.Tests.Infrastructure;
 
 /// <summary>The token settings the test hosts run with: two keys, the newer one active (as during a rotation).</summary>
@@ -19,4 +23,20 @@ public static class TestJwt
         ("Jwt:SigningKeys:1:KeyId", "test-2"),
         ("Jwt:SigningKeys:1:Secret", Convert.ToBase64String(ActiveKey)),
     ];
+
+    /// <summary>A token with exactly these claims, signed with the active key: everything but the claims (and the expiry) is right.</summary>
+    public static string Sign(IEnumerable<(string Type, string Value)> claims, DateTime? expires = null)
+    {
+        var now = (expires ?? DateTime.UtcNow.AddMinutes(5)).AddMinutes(-10);
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity(claims.Select(c => new Claim(c.Type, c.Value))),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(ActiveKey) { KeyId = "test-2" }, SecurityAlgorithms.HmacSha256),
+        });
+    }
 }
