@@ -49,7 +49,7 @@ log "held $quantity GA ticket(s) (hold $hold)"
 release() { # why: gives the hold's tickets back, so an unfinished demo leaves nothing counted against the fan
   local released
   released=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$api/api/showtimes/$showtime/ticket-types/GA/holds/$hold" "${auth[@]}")
-  log "$1; released hold $hold ($released)"
+  log "${1%.}; released hold $hold ($released)"
 }
 
 if [[ "$method" == saved ]]; then
@@ -67,6 +67,14 @@ intent=$(jq -r .payment.intentId <<<"$order")
 log "order $order_id: $(jq -r '"\(.totalMinor) \(.currency) minor units, \(.status)"' <<<"$order"); intent $intent"
 
 status=200
+if [[ "$method" == saved && $(jq -r .status <<<"$order") == awaiting_payment ]]; then
+  # The saved card did not pay at once: declined, refused by Stripe (then forgotten), or the bank wants the buyer to
+  # authenticate in the app. A script cannot do what the app would, so it gives the seats back.
+  why=$(jq -r 'if .payment.nextAction == "authenticate" then "the bank wants the buyer to authenticate the payment in the app" else (.lastPaymentError // "the saved card did not pay") end' <<<"$order")
+  release "$why"
+  log "deploy/demo-purchase.sh without arguments pays with a test card and saves it"
+  exit 1
+fi
 if [[ "$method" != saved ]]; then
   status=$(curl -sS -o "$response" -w '%{http_code}' -X POST "$stripe/v1/payment_intents/$intent/confirm" \
     -u "$stripe_key:" -d "payment_method=$method")
