@@ -72,6 +72,9 @@ public sealed partial class EmulatorStateFile(
 {
     private const int FormatVersion = 1;
 
+    // The background flush and the last write at shutdown can overlap: one write at a time, each to its own file.
+    private readonly SemaphoreSlim _writing = new(1, 1);
+
     private string? Path => options.Value.StatePath;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -121,6 +124,19 @@ public sealed partial class EmulatorStateFile(
 
     private async Task SaveAsync(CancellationToken cancellationToken)
     {
+        await _writing.WaitAsync(cancellationToken);
+        try
+        {
+            await WriteAsync(cancellationToken);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
         var path = Path!;
         var buffer = new ArrayBufferWriter<byte>();
         long upTo;
@@ -133,13 +149,22 @@ public sealed partial class EmulatorStateFile(
         }
         if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) is { } directory)
             Directory.CreateDirectory(directory);
-        var temporary = $"{path}.tmp";
-        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+        try
         {
-            await file.WriteAsync(buffer.WrittenMemory, cancellationToken);
-            file.Flush(flushToDisk: true);
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                await file.WriteAsync(buffer.WrittenMemory, cancellationToken);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
         }
-        File.Move(temporary, path, overwrite: true);
+        finally
+        {
+            // Only a write that did not get as far as the rename leaves its file behind.
+            if (File.Exists(temporary))
+                File.Delete(temporary);
+        }
         changes.MarkSaved(upTo);
     }
 

@@ -107,7 +107,7 @@ public sealed class StripeEmulatorStateTests : IAsyncLifetime
             Assert.False(System.IO.File.Exists(path));
         }
         Assert.True(System.IO.File.Exists(path));
-        Assert.False(System.IO.File.Exists($"{path}.tmp"));
+        Assert.Empty(Directory.GetFiles(_directory, "*.tmp"));
         while (webhooks.Received.Reader.TryRead(out _))
         {
         }
