@@ -13,11 +13,7 @@ public interface IEventGrain : IGrainWithGuidKey
     /// </summary>
     Task<EventResult> Save(Actor actor, EventDetails details, long? expectedVersion);
 
-    /// <summary>
-    /// The event as its managers see it; to anyone else a draft does not exist. Interleaved: a read that its
-    /// showtimes may ask for while the event is telling them something.
-    /// </summary>
-    [Orleans.Concurrency.AlwaysInterleave]
+    /// <summary>The event as its managers see it; to anyone else a draft does not exist.</summary>
     Task<EventResult> Get(Actor actor);
 
     /// <summary>Puts a draft or postponed event on sale (it needs at least one showtime).</summary>

@@ -37,10 +37,11 @@ public interface IShowtimeGrain : IGrainWithGuidKey
     Task<ShowtimeDefinition?> Find(Actor viewer);
 
     /// <summary>
-    /// Tells the showtime its event's status: only a published event's pools sell, and a draft's showtime is unknown
-    /// to anyone who does not manage the event. A showtime of an event is a draft until told otherwise. Idempotent.
+    /// Tells the showtime what its event is now (<see cref="EventListing"/>): only a published event's pools sell, and
+    /// a draft's showtime is unknown to anyone who does not manage the event. A showtime of an event is a draft until
+    /// told otherwise. Idempotent.
     /// </summary>
-    Task SetEventStatus(EventStatus status);
+    Task SetEventListing(EventListing listing);
 
     /// <summary>The tier moves that ran, by id, with the number of tickets each moved.</summary>
     [AlwaysInterleave]
@@ -50,6 +51,5 @@ public interface IShowtimeGrain : IGrainWithGuidKey
     /// Capacity, held, sold and remaining per ticket type, or null if the showtime does not exist or
     /// <paramref name="viewer"/> may not know of it (see <see cref="Find"/>).
     /// </summary>
-    [AlwaysInterleave]
     Task<Availability?> GetAvailability(Actor viewer);
 }

@@ -86,7 +86,7 @@ public sealed partial class EventGrain
                     ("fromDoorsAt", Format(State.Showtimes[index].DoorsAt)), ("toDoorsAt", Format(summary.DoorsAt)));
         }
         if (index < 0)
-            State.StatusPushed = null; // the new showtime has not been told yet
+            State.ListingPushed = null; // the new showtime has not been told yet
         State.Showtimes = (index < 0 ? State.Showtimes.Add(summary) : State.Showtimes.SetItem(index, summary))
             .Sort((a, b) => a.StartsAt.CompareTo(b.StartsAt));
         await StoreAsync(_clock.UtcNow);

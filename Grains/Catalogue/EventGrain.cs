@@ -128,7 +128,7 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         }
         if (reminderName != CatalogueSync.ReminderName)
             return;
-        if (State.Details is null || (State.CataloguedVersion == State.Version && State.StatusPushed == State.Status))
+        if (State.Details is null || (State.CataloguedVersion == State.Version && State.ListingPushed == Listing))
         {
             await _sync.DisarmAsync();
             return;
@@ -187,26 +187,28 @@ public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
         await CopyAsync();
     }
 
+    private EventListing Listing => new(State.Status, State.Details?.AgencyId);
+
     /// <summary>
-    /// Tells every showtime the event's status: only a published event sells, and a draft's showtimes are unknown to
-    /// strangers. Runs after the status is stored (under the armed catalogue reminder), so a failure here is retried
-    /// by the reminder rather than failing the change that was already made.
+    /// Tells every showtime the event's status and promoting agency: only a published event sells, and a draft's
+    /// showtimes are unknown to strangers. Runs after the change is stored (under the armed catalogue reminder), so
+    /// a failure here is retried by the reminder rather than failing the change that was already made.
     /// </summary>
     private async Task PushStatusAsync()
     {
-        var status = State.Status;
-        if (State.Details is null || State.StatusPushed == status)
+        var listing = Listing;
+        if (State.Details is null || State.ListingPushed == listing)
             return;
         try
         {
-            await Task.WhenAll(State.Showtimes.Select(s => GrainFactory.GetGrain<Supporter.Showtimes.IShowtimeGrain>(s.ShowtimeId).SetEventStatus(status)));
+            await Task.WhenAll(State.Showtimes.Select(s => GrainFactory.GetGrain<Supporter.Showtimes.IShowtimeGrain>(s.ShowtimeId).SetEventListing(listing)));
         }
         catch (Exception exception)
         {
             LogStatusPushFailed(exception, this.GetPrimaryKey());
             return;
         }
-        State.StatusPushed = status;
+        State.ListingPushed = listing;
         await this.WriteOrReloadAsync(_state, "The event");
     }
 

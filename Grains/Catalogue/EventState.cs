@@ -22,9 +22,9 @@ public sealed class EventState
     [Id(8)] public ImmutableArray<ShowtimeSummary> Showtimes { get; set; } = [];
     [Id(9)] public long NextSequence { get; set; } = 1;
     [Id(10)] public ImmutableList<CatalogueChange> Unrecorded { get; set; } = [];
-    // Id 11 was whether the showtimes were told to sell; replaced by StatusPushed. Never reuse it.
-    /// <summary>The status every showtime was last told; null once a showtime was added since (or before statuses were told).</summary>
-    [Id(12)] public EventStatus? StatusPushed { get; set; }
+    // Id 11 was whether the showtimes were told to sell; replaced by ListingPushed. Never reuse it.
+    /// <summary>What every showtime was last told of the event; null once a showtime was added since.</summary>
+    [Id(12)] public EventListing? ListingPushed { get; set; }
     /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
     [Id(13)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }

@@ -17,6 +17,7 @@ public sealed partial class PaymentMethodsGrain(
     ILogger<PaymentMethodsGrain> logger) : Grain, IPaymentMethodsGrain
 {
     private const int RemovedKept = 20;
+    private static readonly TimeSpan CheckPatience = TimeSpan.FromSeconds(3);
 
     private PaymentMethodsState State => state.State;
     private Guid SupporterId => this.GetPrimaryKey();
@@ -85,7 +86,10 @@ public sealed partial class PaymentMethodsGrain(
         CardDetails? card;
         try
         {
-            card = await payments.GetPaymentMethodAsync(saved.PaymentMethodId);
+            // A look at the card must not hang on a slow provider (its calls may take RequestTimeout): after a short
+            // wait the card is shown as stored.
+            using var patience = new CancellationTokenSource(CheckPatience);
+            card = await payments.GetPaymentMethodAsync(saved.PaymentMethodId, patience.Token);
         }
         catch (Exception exception) when (PaymentFailures.IsProviderFailure(exception))
         {

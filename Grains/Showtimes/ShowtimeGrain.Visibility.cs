@@ -4,51 +4,42 @@ using Supporter.Showtimes;
 
 namespace Supporter.Grains.Showtimes;
 
-// Who may know of the showtime, and whether it sells: both follow the status its event last told it. A draft's
-// showtime does not exist for anyone who does not manage the event; only a published event's pools sell.
+// Who may know of the showtime, and whether it sells: both follow what its event last told it (status and promoting
+// agency), so each is decided here, in one synchronous step. A draft's showtime does not exist for anyone who does
+// not manage the event; only a published event's pools sell.
 public sealed partial class ShowtimeGrain
 {
-    public async Task<ShowtimeDefinition?> Find(Actor viewer) => await IsVisibleToAsync(viewer) ? State.Definition : null;
+    public Task<ShowtimeDefinition?> Find(Actor viewer) => Task.FromResult(IsVisibleTo(viewer) ? State.Definition : null);
 
-    public async Task SetEventStatus(EventStatus status)
+    public async Task SetEventListing(EventListing listing)
     {
         if (State.Definition is null)
-            throw new InvalidOperationException($"Showtime {this.GetPrimaryKey()} does not exist; it cannot be told its event's status.");
-        if (State.EventStatus != status)
+            throw new InvalidOperationException($"Showtime {this.GetPrimaryKey()} does not exist; it cannot be told about its event.");
+        if (State.Event != listing)
         {
-            var poolsChange = IsSelling != (status == EventStatus.Published) || IsListed != status.IsPublic();
-            State.EventStatus = status;
+            var poolsChange = IsSelling != (listing.Status == EventStatus.Published) || IsListed != listing.Status.IsPublic();
+            State.Event = listing;
             State.PoolsConfigured &= !poolsChange;
-            await this.WriteOrReloadAsync(_state, "The showtime's event status");
+            await this.WriteOrReloadAsync(_state, "The showtime's event");
         }
         await CompleteAsync();
     }
 
     /// <summary>A showtime of an event sells while the event is published; a bare one (no event) always does.</summary>
     private bool IsSelling => State.Definition?.EventId is null
-        || (State.EventStatus is { } status ? status == EventStatus.Published : State.Selling == true);
+        || (State.Event is { } told ? told.Status == EventStatus.Published : State.Selling == true);
 
     /// <summary>Everyone may know of a showtime unless its event is a draft.</summary>
     private bool IsListed => State.Definition?.EventId is null
-        || (State.EventStatus is { } status ? status.IsPublic() : State.Selling == true);
+        || (State.Event is { } told ? told.Status.IsPublic() : State.Selling == true);
 
-    /// <summary>
-    /// Whether <paramref name="viewer"/> may know of the showtime. A draft's showtime is seen by the venue's managers
-    /// and admins (checked here) and the promoting agency's managers (only the event knows the agency: asked then).
-    /// </summary>
-    private async Task<bool> IsVisibleToAsync(Actor viewer)
-    {
-        if (State.Definition is not { } definition)
-            return false;
-        if (IsListed || (definition.VenueId is { } venueId && viewer.ManagesVenue(venueId)))
-            return true;
-        return definition.EventId is { } eventId && !viewer.ManagedAgencies.IsDefaultOrEmpty
-            && (await GrainFactory.GetGrain<IEventGrain>(eventId).Get(viewer)).Outcome != CatalogueOutcome.NotFound;
-    }
+    /// <summary>A draft's showtime is seen by those who manage its event: the venue's and the promoting agency's owners and managers, and admins.</summary>
+    private bool IsVisibleTo(Actor viewer) => State.Definition is { } definition
+        && (IsListed || (definition.VenueId is { } venueId && viewer.ManagesVenue(venueId)) || viewer.ManagesAgency(State.Event?.AgencyId));
 
     public async Task<Availability?> GetAvailability(Actor viewer)
     {
-        if (!await IsVisibleToAsync(viewer))
+        if (!IsVisibleTo(viewer))
             return null;
         var definition = State.Definition!;
         var showtimeId = this.GetPrimaryKey();

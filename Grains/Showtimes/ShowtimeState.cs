@@ -23,7 +23,7 @@ public sealed class ShowtimeState
     /// <summary>A change whose pools are being adjusted; it replaces the definition once every pool accepted it.</summary>
     [Id(6)] public ShowtimeDefinition? Pending { get; set; }
     /// <summary>
-    /// Whether the pools sell, as told before <see cref="EventStatus"/> existed: read only while that is null (true
+    /// Whether the pools sell, as told before <see cref="Event"/> existed: read only while that is null (true
     /// meant published; false a draft, postponed or cancelled event, taken to be a draft until the event tells again).
     /// </summary>
     [Id(7)] public bool? Selling { get; set; }
@@ -31,8 +31,8 @@ public sealed class ShowtimeState
     [Id(8)] public Dictionary<string, int> CompletedMoves { get; set; } = [];
     /// <summary>A tier move whose pools may be half changed; finished before anything else touches them.</summary>
     [Id(9)] public string? MoveInFlight { get; set; }
-    /// <summary>The owning event's status as it last told; null until told (an event's showtime is then a draft's).</summary>
-    [Id(10)] public Supporter.Catalogue.EventStatus? EventStatus { get; set; }
+    /// <summary>What the owning event last told of itself; null until told (an event's showtime is then a draft's).</summary>
+    [Id(10)] public Supporter.Catalogue.EventListing? Event { get; set; }
     /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
     [Id(11)] public List<AuditEntry> PendingAudit { get; set; } = [];
 }

@@ -70,6 +70,11 @@ public sealed class DraftSecrecyTests(ApiFixture api)
             hold.GetProperty("title").GetString());
         await ProblemAssert.IsProblem(await fan.GetAsync($"/api/showtimes/{showtimeId}/allowance"), HttpStatusCode.NotFound);
 
+        // An agency no longer promoting the draft no longer sees it: the event tells its showtimes.
+        await Ok(await venue.Client.PutAsJsonAsync($"/api/events/{eventId}", EventBody(venue.VenueId)));
+        await ProblemAssert.IsProblem(await agent.Client!.GetAsync($"/api/showtimes/{showtimeId}"), HttpStatusCode.NotFound);
+        await Ok(await venue.Client.GetAsync($"/api/showtimes/{showtimeId}"));
+
         // Published, it is everyone's; postponed, it stays visible (only drafts are secret).
         await Ok(await venue.Client.PostAsync($"/api/events/{eventId}/publish", null));
         foreach (var client in strangers.Values)
