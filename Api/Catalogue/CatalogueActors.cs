@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Supporter.Api.Identity;
 using Supporter.Catalogue;
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Api.Catalogue;
 

@@ -14,6 +14,9 @@ using Supporter.Api.Supporters;
 using Supporter.Api.Inventory;
 using Supporter.Api.Showtimes;
 using Supporter.Hosting;
+using Supporter.Api.Entitlements;
+using Supporter.Api.Presale;
+using Supporter.Api.Tickets;
 
 namespace Supporter.Api.Extensions;
 

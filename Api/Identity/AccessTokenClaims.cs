@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.IdentityModel.Tokens;
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Api.Identity;
 

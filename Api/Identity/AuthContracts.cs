@@ -1,4 +1,5 @@
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Api.Identity;
 

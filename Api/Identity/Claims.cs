@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Api.Identity;
 

@@ -1,4 +1,5 @@
 using Supporter.Orders;
+using Supporter.Tickets;
 
 namespace Supporter.Api.Orders;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using Npgsql;
+using Supporter.Api.Tickets;
 
 namespace Supporter.Api.Orders;
 

@@ -8,6 +8,8 @@ using Supporter.Api.Infrastructure;
 using Supporter.Api.Payments;
 using Supporter.Identity;
 using Supporter.Orders;
+using Supporter.Organisations;
+using Supporter.Tickets;
 
 namespace Supporter.Api.Orders;
 

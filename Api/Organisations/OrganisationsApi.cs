@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Api.Organisations;
 

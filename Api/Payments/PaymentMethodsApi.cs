@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Orders;
+using Supporter.Payments;
 
 namespace Supporter.Api.Payments;
 

@@ -4,6 +4,7 @@ using Stripe;
 using Supporter.Api.Infrastructure;
 using Supporter.Audit;
 using Supporter.Orders;
+using Supporter.Payments;
 
 namespace Supporter.Api.Payments;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Supporter.Organisations;
 
 namespace Supporter.Identity;
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using Supporter.Organisations;
 
 namespace Supporter.Identity;
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Supporter.Entitlements;
 
 namespace Supporter.Presale;
 
@@ -59,13 +60,4 @@ public static class PresaleCodes
     public static bool IsWellFormed(string? code) =>
         code is not null && Normalise(code) is var normal && normal.Length is >= MinLength and <= MaxLength
         && normal.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-');
-}
-
-public static class EntitlementKeys
-{
-    public const int MaxLength = 100;
-    public const string Rule = "An entitlement key of 3 to 100 lower-case letters, digits, ':', '.', '_' or '-' (for example 'artist:the-testers:patrons').";
-
-    public static bool IsWellFormed(string? key) =>
-        key is { Length: >= 3 and <= MaxLength } && key.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is ':' or '.' or '_' or '-');
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Supporter.Grains.Audit;
 using Supporter.Grains.Infrastructure;
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Grains.Identity;
 

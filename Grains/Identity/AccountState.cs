@@ -1,5 +1,6 @@
 using Supporter.Audit;
 using Supporter.Identity;
+using Supporter.Organisations;
 
 namespace Supporter.Grains.Identity;
 

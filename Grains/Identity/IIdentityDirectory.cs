@@ -1,3 +1,4 @@
+using Supporter.Grains.Organisations;
 namespace Supporter.Grains.Identity;
 
 /// <summary>

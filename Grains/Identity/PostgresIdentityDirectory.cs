@@ -2,6 +2,8 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Supporter.Identity;
+using Supporter.Grains.Organisations;
+using Supporter.Organisations;
 
 namespace Supporter.Grains.Identity;
 

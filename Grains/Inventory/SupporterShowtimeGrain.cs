@@ -5,6 +5,7 @@ using Supporter.Grains.Infrastructure;
 using Supporter.Inventory;
 using Supporter.Presale;
 using Supporter.Showtimes;
+using Supporter.Entitlements;
 
 namespace Supporter.Grains.Inventory;
 

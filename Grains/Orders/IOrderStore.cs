@@ -1,4 +1,6 @@
 using Supporter.Orders;
+using Supporter.Payments;
+using Supporter.Tickets;
 
 namespace Supporter.Grains.Orders;
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Supporter.Orders;
+using Supporter.Payments;
+using Supporter.Tickets;
 
 namespace Supporter.Grains.Orders;
 

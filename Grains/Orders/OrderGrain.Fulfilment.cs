@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Supporter.Inventory;
 using Supporter.Orders;
+using Supporter.Tickets;
 
 namespace Supporter.Grains.Orders;
 

@@ -4,6 +4,8 @@ using Supporter.Audit;
 using Supporter.Inventory;
 using Supporter.Orders;
 using Supporter.Showtimes;
+using Supporter.Tickets;
+using Supporter.Grains.Payments;
 
 namespace Supporter.Grains.Orders;
 

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Supporter.Orders;
+using Supporter.Grains.Payments;
+using Supporter.Payments;
 
 namespace Supporter.Grains.Orders;
 

@@ -8,6 +8,7 @@ using Supporter.Grains.Notifications;
 using Supporter.Inventory;
 using Supporter.Orders;
 using Supporter.Showtimes;
+using Supporter.Grains.Payments;
 
 namespace Supporter.Grains.Orders;
 

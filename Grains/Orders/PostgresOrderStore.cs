@@ -4,6 +4,8 @@ using Npgsql;
 using NpgsqlTypes;
 using Orleans.Configuration;
 using Supporter.Orders;
+using Supporter.Payments;
+using Supporter.Tickets;
 
 namespace Supporter.Grains.Orders;
 

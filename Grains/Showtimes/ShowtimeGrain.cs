@@ -17,7 +17,7 @@ namespace Supporter.Grains.Showtimes;
 public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 {
     private readonly IPersistentState<ShowtimeState> _state;
-    private readonly IShowtimeCatalog _catalog;
+    private readonly IShowtimeCatalogue _catalogue;
     private readonly DomainClock _clock;
     private readonly ILogger<ShowtimeGrain> _logger;
     private readonly CatalogueSync _sync;
@@ -26,14 +26,14 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 
     public ShowtimeGrain(
         [PersistentState("showtime", StorageNames.Domain)] IPersistentState<ShowtimeState> state,
-        IShowtimeCatalog catalog,
+        IShowtimeCatalogue catalogue,
         DomainClock clock,
         IOptions<CatalogueOptions> options,
         AuditTrails audit,
         ILogger<ShowtimeGrain> logger)
     {
         _state = state;
-        _catalog = catalog;
+        _catalogue = catalogue;
         _clock = clock;
         _logger = logger;
         _options = options.Value;
@@ -213,7 +213,7 @@ public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
         if (State.CataloguedVersion == State.Version)
             return;
         var version = State.Version;
-        if (await _sync.TryCopyAsync(() => _catalog.UpsertAsync(this.GetPrimaryKey(), State.Definition!, version, State.CreatedAt)))
+        if (await _sync.TryCopyAsync(() => _catalogue.UpsertAsync(this.GetPrimaryKey(), State.Definition!, version, State.CreatedAt)))
         {
             State.CataloguedVersion = version;
             State.Catalogued = true;

@@ -20,6 +20,7 @@ using Supporter.Grains.Orders;
 using Supporter.Grains.Inventory;
 using Supporter.Grains.Showtimes;
 using Supporter.Inventory;
+using Supporter.Grains.Payments;
 
 namespace Supporter.Silo.Hosting;
 
@@ -40,7 +41,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddAdoNetGrainStorage(StorageNames.Domain, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
-        silo.Services.AddSingleton<IShowtimeCatalog, PostgresShowtimeCatalog>();
+        silo.Services.AddSingleton<IShowtimeCatalogue, PostgresShowtimeCatalogue>();
         silo.Services.AddSingleton<ICatalogueProjection, PostgresCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();
         silo.Services.AddSingleton<IOrderStore, PostgresOrderStore>();
@@ -60,7 +61,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddMemoryGrainStorage(StorageNames.PubSub);
         silo.AddMemoryGrainStorage(StorageNames.Inventory);
         silo.UseInMemoryReminderService();
-        silo.Services.AddSingleton<IShowtimeCatalog, InMemoryShowtimeCatalog>();
+        silo.Services.AddSingleton<IShowtimeCatalogue, InMemoryShowtimeCatalogue>();
         silo.Services.AddSingleton<ICatalogueProjection, NoCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, NoIdentityDirectory>();
         silo.Services.AddSingleton<IOrderStore, InMemoryOrderStore>();

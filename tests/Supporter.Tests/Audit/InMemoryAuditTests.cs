@@ -6,6 +6,7 @@ using Supporter.Grains.Audit;
 using Supporter.Identity;
 using Supporter.Silo.Hosting;
 using Supporter.Tests.Infrastructure;
+using Supporter.Organisations;
 
 namespace Supporter.Tests.Audit;
 

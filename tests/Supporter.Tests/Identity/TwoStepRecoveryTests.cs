@@ -6,6 +6,8 @@ using Supporter.Grains.Infrastructure;
 using Supporter.Identity;
 using Supporter.Tests.Infrastructure;
 using SignInResult = Supporter.Identity.SignInResult;
+using Supporter.Grains.Organisations;
+using Supporter.Organisations;
 
 namespace Supporter.Tests.Identity;
 

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Supporter.Grains.Orders;
 using Supporter.Orders;
+using Supporter.Payments;
+using Supporter.Tickets;
 
 namespace Supporter.Tests.Infrastructure;
 

@@ -6,6 +6,7 @@ using Stripe;
 using Supporter.Grains.Orders;
 using Supporter.StripeEmulator;
 using Supporter.Tests.Infrastructure;
+using Supporter.Grains.Payments;
 
 namespace Supporter.Tests.Payments;
 

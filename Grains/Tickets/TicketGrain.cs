@@ -1,0 +1,208 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Supporter.Audit;
+using Supporter.Grains.Audit;
+using Supporter.Grains.Catalogue;
+using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Notifications;
+using Supporter.Orders;
+using Supporter.Grains.Orders;
+using Supporter.Tickets;
+
+namespace Supporter.Grains.Tickets;
+
+[GenerateSerializer, Alias("orders.ticket-state.v1")]
+public sealed class TicketState
+{
+    [Id(0)] public TicketIssue? Issue { get; set; }
+    [Id(1)] public Guid HolderId { get; set; }
+    [Id(2)] public TicketStatus Status { get; set; }
+    /// <summary>The secret in the ticket's QR code; a new one replaces it when the ticket changes hands.</summary>
+    [Id(3)] public string Credential { get; set; } = "";
+    [Id(4)] public DateTimeOffset IssuedAt { get; set; }
+    [Id(5)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(6)] public long Version { get; set; }
+    /// <summary>What refunded or revoked the ticket, so the same request again is recognised.</summary>
+    [Id(7)] public string? VoidId { get; set; }
+    /// <summary>Every transfer offered, oldest first; at most one is pending.</summary>
+    [Id(8)] public List<TransferView> Transfers { get; set; } = [];
+    [Id(9)] public long CopiedVersion { get; set; }
+    /// <summary>The status of each transfer the people involved have been told about (through the outbox).</summary>
+    [Id(10)] public Dictionary<Guid, TransferStatus> Announced { get; set; } = [];
+    /// <summary>Audit entries stored with the change they record, until they are in the audit log.</summary>
+    [Id(11)] public List<AuditEntry> PendingAudit { get; set; } = [];
+}
+
+/// <summary>
+/// A ticket. Minting stores the ticket and then copies it to <c>tickets</c>; the order that mints it waits for both
+/// and mints again (the same ticket, by id) if either failed. Later changes (refunds, transfers) are copied with a
+/// reminder armed before they are stored, which retries a copy that failed.
+/// </summary>
+public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
+{
+    private readonly IPersistentState<TicketState> _state;
+    private readonly IOrderStore _store;
+    private readonly DomainClock _clock;
+    private readonly CatalogueSync _sync;
+    private readonly INotificationOutbox _notifications;
+    private readonly AuditTrail _audit;
+
+    public TicketGrain(
+        [PersistentState("ticket", StorageNames.Domain)] IPersistentState<TicketState> state,
+        IOrderStore store,
+        DomainClock clock,
+        IOptions<CatalogueOptions> catalogue,
+        INotificationOutbox notifications,
+        AuditTrails audit,
+        ILogger<TicketGrain> logger)
+    {
+        _notifications = notifications;
+        _state = state;
+        _store = store;
+        _clock = clock;
+        _sync = new CatalogueSync(this, catalogue.Value.SyncRetryPeriod, logger);
+        _audit = audit.For(this, () => _state.State.PendingAudit);
+    }
+
+    private TicketState State => _state.State;
+    private Guid TicketId => this.GetPrimaryKey();
+
+    /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => _audit.FlushAsync();
+
+    public async Task<TicketView> Mint(TicketIssue issue)
+    {
+        if (State.Issue is { } earlier)
+        {
+            if (earlier != issue)
+                throw new InvalidOperationException($"Ticket {TicketId} was minted for another order line.");
+        }
+        else
+        {
+            var now = _clock.UtcNow;
+            State.Issue = issue;
+            State.HolderId = issue.HolderId;
+            State.Status = TicketStatus.Issued;
+            State.Credential = NewCredential();
+            State.IssuedAt = now;
+            State.UpdatedAt = now;
+            State.Version = 1;
+            Audit(AuditActions.TicketMinted, $"{TicketId:N}",
+                ("orderId", issue.OrderId), ("line", issue.Line), ("showtimeId", issue.ShowtimeId), ("code", issue.Code),
+                ("kind", issue.IsTicket ? "ticket" : "add_on"), ("holderId", issue.HolderId));
+            await this.WriteOrReloadAsync(_state, "The ticket");
+            await _audit.FlushAsync();
+        }
+        // Copied on every mint: the copy is guarded by version, and a mint is repeated only after a failure.
+        var view = View();
+        try
+        {
+            await _store.UpsertTicketAsync(view);
+        }
+        catch (Exception exception)
+        {
+            // The order confirms only tickets its buyer can list, so it waits for the copy; minting again finishes it.
+            throw new StateUnavailableException($"Ticket {TicketId} could not be copied to the tickets table.", exception);
+        }
+        return view;
+    }
+
+    public Task<TicketView?> Get() => Task.FromResult(State.Issue is null ? null : View());
+
+    public async Task<TicketChangeResult> Void(VoidTicket command)
+    {
+        if (State.Issue is null)
+            return new TicketChangeResult(TicketChangeOutcome.NotFound, null, Detail: $"There is no ticket {TicketId}.");
+        if (State.VoidId == command.VoidId)
+            return new TicketChangeResult(TicketChangeOutcome.Done, View());
+        if (!IsLive)
+            return new TicketChangeResult(TicketChangeOutcome.Conflict, View(), Detail: $"The ticket is {State.Status.Name()}.");
+        if (command.ExpectedHolder is { } holder && holder != State.HolderId)
+            return new TicketChangeResult(TicketChangeOutcome.Conflict, View(), Detail: "The ticket was passed on to someone else.");
+
+        State.Status = command.Refunded ? TicketStatus.Refunded : TicketStatus.Revoked;
+        State.VoidId = command.VoidId;
+        var voidedTransfer = ClosePending(TransferStatus.Void);
+        Audit(AuditActions.TicketVoided, $"{TicketId:N}:{command.VoidId}",
+            ("status", State.Status.Name()), ("voidId", command.VoidId), ("holderId", State.HolderId), ("voidedTransferId", voidedTransfer?.TransferId));
+        await SaveAsync();
+        return new TicketChangeResult(TicketChangeOutcome.Done, View());
+    }
+
+    public Task<TicketCheck?> Verify(string credential)
+    {
+        if (State.Issue is not { } issue)
+            return Task.FromResult<TicketCheck?>(null);
+        var matches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(credential ?? ""), Encoding.UTF8.GetBytes(State.Credential));
+        var reason = !matches ? "wrong-credential" : IsLive ? null : State.Status.Name();
+        return Task.FromResult<TicketCheck?>(new TicketCheck(reason is null, State.Status, reason, issue));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == AuditTrail.ReminderName)
+        {
+            await _audit.ReceiveReminderAsync();
+            return;
+        }
+        if (reminderName != CatalogueSync.ReminderName)
+            return;
+        if (State.Issue is null || (State.CopiedVersion == State.Version && Unannounced().Count == 0))
+            await _sync.DisarmAsync();
+        else
+            await CopyAsync();
+    }
+
+    private bool IsLive => State.Status is TicketStatus.Issued or TicketStatus.Transferred;
+
+    /// <summary>
+    /// Stores the change, then tells the people a transfer concerns and copies the ticket and its transfers to the
+    /// relational tables; the reminder armed first repeats both until they succeed.
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        State.Version++;
+        State.UpdatedAt = _clock.UtcNow;
+        await _sync.ArmAsync();
+        await this.WriteOrReloadAsync(_state, "The ticket");
+        // Before the copy, whose success drops the reminder that would wake the ticket if this process died here.
+        await _audit.FlushAsync();
+        await CopyAsync();
+    }
+
+    private async Task CopyAsync()
+    {
+        var view = View();
+        var version = State.Version;
+        var transfers = State.Transfers.ToList(); // a handful at most; copying all of them needs no bookkeeping
+        if (await _sync.TryCopyAsync(async () =>
+            {
+                await AnnounceTransfersAsync();
+                await _store.UpsertTicketAsync(view);
+                foreach (var transfer in transfers)
+                    await _store.UpsertTransferAsync(transfer);
+            }))
+        {
+            State.CopiedVersion = version;
+        }
+    }
+
+    private TicketView View() =>
+        new(TicketId, State.Issue!, State.HolderId, State.Status, State.IssuedAt, State.UpdatedAt, State.Version)
+        {
+            Credential = State.Credential,
+            PendingTransfer = State.Transfers.LastOrDefault(t => t.Status == TransferStatus.Pending),
+        };
+
+    /// <summary>Records an entry about this ticket, for its venue, to be stored with the change being made.</summary>
+    private void Audit(string action, string key, params (string, object?)[] detail) =>
+        Audit(action, key, null, detail);
+
+    private void Audit(string action, string key, AuditActor? actor, params (string, object?)[] detail) =>
+        _audit.Record(action, key, AuditSubjects.Ticket, TicketId, State.Issue!.VenueId, detail, actor);
+
+    private static string NewCredential() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+}
