@@ -55,7 +55,7 @@ public sealed class ApiFixture : IAsyncLifetime
         host.UseSetting("BootstrapAdmin:Password", AdminPassword);
         // Tests sign in from one address hundreds of times; the limit itself is tested with its own host.
         host.UseSetting("RateLimits:AuthenticationPermits", "1000000");
-        // The timing floor is measured by a program (see the README), not by tests; here it would only slow them.
+        // The timing floor is measured by a program (see docs/identity.md), not by tests; here it would only slow them.
         host.UseSetting("RateLimits:EnumerationSafeResponseTime", "00:00:00");
     }
 
