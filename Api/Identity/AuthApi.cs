@@ -14,8 +14,8 @@ public static class AuthApi
     public static IEndpointRouteBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var open = app.MapGroup("/auth").WithTags("Authentication").RequireRateLimiting(RateLimits.Authentication);
-        open.MapPost("/register", Register).WithName("Register")
-            .WithSummary($"Create an account; a confirmation e-mail follows. Send a unique {Headers.RequestId}: a retry gets the same account.");
+        open.MapPost("/register", Register).RequireIdempotencyKey(acceptsRequestId: true).WithName("Register")
+            .WithSummary($"Create an account; a confirmation e-mail follows. Send a unique {Idempotency.Header} (or {Idempotency.RequestIdHeader}): a retry gets the same account.");
         open.MapPost("/verify-email", VerifyEmail).WithName("VerifyEmail").WithSummary("Confirm your address with the e-mailed token; signs you in.");
         open.MapPost("/resend-verification", ResendVerification).WithName("ResendVerification").WithSummary("E-mail a fresh confirmation token.");
         open.MapPost("/password-reset", RequestPasswordReset).WithName("RequestPasswordReset").WithSummary("E-mail a password-reset token.");
@@ -33,13 +33,11 @@ public static class AuthApi
     }
 
     public static async Task<Results<Accepted<RegistrationResponse>, ValidationProblem>> Register(
-        RegisterRequest request, [FromHeader(Name = Headers.RequestId)] string? requestId, HttpContext http, IClusterClient cluster,
+        RegisterRequest request, IdempotencyKey requestId, HttpContext http, IClusterClient cluster,
         TimeProvider time, IOptions<RateLimitSettings> limits)
     {
         var started = time.GetTimestamp();
         var errors = new Dictionary<string, string[]>();
-        if (!Headers.IsRequestId(requestId))
-            errors[Headers.RequestId] = [Headers.RequestIdRule];
         if (!EmailAddresses.IsValid(request.Email))
             errors["email"] = ["A valid e-mail address is required."];
         if (EmailAddresses.PasswordProblem(request.Password, request.Email) is { } passwordProblem)
@@ -57,7 +55,7 @@ public static class AuthApi
         if (errors.Count > 0)
             return Problems.Invalid(errors);
 
-        var registration = new Registration(requestId!, request.Email!, request.Password!, type, details, request.AnyReferrerCode, Client(http));
+        var registration = new Registration(requestId.Value, request.Email!, request.Password!, type, details, request.AnyReferrerCode, Client(http));
         var result = await cluster.GetGrain<IEmailLoginGrain>(EmailAddresses.Normalize(request.Email!)).Register(registration);
         await ResponseFloor.WaitAsync(started, limits.Value.EnumerationSafeResponseTime, time, http.RequestAborted);
         return result switch

@@ -14,8 +14,6 @@ namespace Supporter.Api.Inventory;
 /// </summary>
 public static class HoldsApi
 {
-    public const string RequestIdHeader = "X-Request-Id";
-
     public static IEndpointRouteBuilder MapHoldsApi(this IEndpointRouteBuilder app)
     {
         var holds = app.MapGroup("/api/showtimes/{showtimeId}/ticket-types/{ticketType}/holds")
@@ -23,8 +21,9 @@ public static class HoldsApi
             .RequireAuthorization(Policies.Supporter);
 
         holds.MapPost("/", CreateHold)
+            .RequireIdempotencyKey(acceptsRequestId: true)
             .WithName("CreateHold")
-            .WithSummary($"Hold tickets until the hold expires. Send a unique {RequestIdHeader}; a retry with the same id gets the same hold.");
+            .WithSummary($"Hold tickets until the hold expires. Send a unique {Idempotency.Header} (or {Idempotency.RequestIdHeader}); a retry with it gets the same hold.");
         holds.MapGet("/{holdId}", GetHold).WithName("GetHold").WithSummary("One of your holds.");
         holds.MapDelete("/{holdId}", ReleaseHold).WithName("ReleaseHold").WithSummary("Give your hold's tickets back.");
 
@@ -38,19 +37,17 @@ public static class HoldsApi
 
     public static async Task<Results<Created<HoldResponse>, ValidationProblem, ProblemHttpResult>> CreateHold(
         string showtimeId, string ticketType, CreateHoldRequest request,
-        [FromHeader(Name = RequestIdHeader)] string? requestId,
+        IdempotencyKey requestId,
         ClaimsPrincipal user, IClusterClient cluster)
     {
         if (!TryParse(showtimeId, ticketType, out var showtime, out var code, out var invalid))
             return invalid;
-        if (string.IsNullOrWhiteSpace(requestId) || requestId.Length > RequestLimits.MaxIdLength)
-            return Problems.Invalid(RequestIdHeader, $"A {RequestIdHeader} header of 1 to {RequestLimits.MaxIdLength} characters makes the request safe to retry.");
         if (request.Quantity is < 1 or > Supporter.Showtimes.Limits.MaxPerOrderCeiling)
             return Problems.Invalid("quantity", $"Quantity must be between 1 and {Supporter.Showtimes.Limits.MaxPerOrderCeiling}.");
         if (request.PresaleCode is { } presaleCode && !PresaleCodes.IsWellFormed(presaleCode))
             return Problems.Invalid("presaleCode", $"A presale code has {PresaleCodes.MinLength} to {PresaleCodes.MaxLength} letters, digits or '-'.");
 
-        var result = await SupporterAt(cluster, showtime, user).Hold(new SupporterHoldRequest(requestId, code, request.Quantity, request.PresaleCode));
+        var result = await SupporterAt(cluster, showtime, user).Hold(new SupporterHoldRequest(requestId.Value, code, request.Quantity, request.PresaleCode));
         return result switch
         {
             Reserved r => TypedResults.Created(
@@ -59,7 +56,7 @@ public static class HoldsApi
             SoldOut s => Problems.SoldOut(s.Remaining),
             Rejected { Reason: RejectReason.UnknownPool } => Problems.NotFound($"Showtime {showtime} has no ticket type '{code}'."),
             Rejected { Reason: RejectReason.InvalidQuantity } r => Problems.Invalid("quantity", r.Detail),
-            Rejected { Reason: RejectReason.RequestIdReused } r => Problems.Conflict("request-id-reused", "Request id reused", r.Detail),
+            Rejected { Reason: RejectReason.RequestIdReused } r => Idempotency.Reused(r.Detail),
             Rejected { Reason: RejectReason.NotOnSale } r => Problems.Conflict("not-on-sale", "Not on sale", r.Detail),
             Rejected { Reason: RejectReason.PresaleAccessRequired } r => Problems.Forbidden(r.Detail, "presale-access-required"),
             Rejected { Reason: RejectReason.PresaleCodeUnknown } r => Problems.Invalid("presaleCode", r.Detail),

@@ -16,13 +16,11 @@ namespace Supporter.Api.Orders;
 /// <summary>A supporter's orders and tickets. Placing an order goes to the order grain its idempotency key names.</summary>
 public static class OrdersApi
 {
-    public const string IdempotencyKeyHeader = IdempotencyKeys.Header;
-
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
         var orders = app.MapGroup("/supporter/orders").WithTags("Orders");
-        orders.MapPost("/", PlaceOrder).RequireAuthorization(Policies.Supporter).WithName("PlaceOrder")
-            .WithSummary($"Buy what you hold. Send a unique {IdempotencyKeyHeader}; a retry with it gets the same order. Pay with the returned client secret, "
+        orders.MapPost("/", PlaceOrder).RequireAuthorization(Policies.Supporter).RequireIdempotencyKey().WithName("PlaceOrder")
+            .WithSummary($"Buy what you hold. Send a unique {Idempotency.Header}; a retry with it gets the same order. Pay with the returned client secret, "
                 + "or send paymentMethod 'default' to pay with your saved card at once.");
         orders.MapGet("/", ListOrders).RequireAuthorization(Policies.Supporter).WithName("ListOrders").WithSummary("Your orders, newest first.");
         orders.MapGet("/{orderId}", GetOrder).RequireAuthorization(Policies.SignedIn).WithName("GetOrder")
@@ -35,11 +33,9 @@ public static class OrdersApi
     }
 
     public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> PlaceOrder(
-        PlaceOrderRequest request, [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        PlaceOrderRequest request, IdempotencyKey idempotencyKey,
         ClaimsPrincipal user, IClusterClient cluster, IOptions<StripeWebhookSettings> stripe, HttpContext http)
     {
-        if (!IdempotencyKeys.IsUsable(idempotencyKey, "order", out var badKey))
-            return badKey;
         if (request.Lines is not { Count: > 0 and <= Supporter.Orders.PlaceOrder.MaxLines } lines)
             return Problems.Invalid("lines", $"An order has 1 to {Supporter.Orders.PlaceOrder.MaxLines} lines.");
         for (var i = 0; i < lines.Count; i++)
@@ -61,13 +57,13 @@ public static class OrdersApi
             return Problems.Invalid("savePaymentMethod", "A card is saved when you pay in the app; it cannot be asked when paying with the saved card.");
 
         var supporterId = user.UserId();
-        var command = new PlaceOrder(supporterId, idempotencyKey,
+        var command = new PlaceOrder(supporterId, idempotencyKey.Value,
             [.. lines.Select(l => new OrderLineRequest(l.ShowtimeId, l.Code!, l.HoldId))])
         {
             SavePaymentMethod = request.SavePaymentMethod == true,
             UseSavedPaymentMethod = useSaved,
         };
-        var result = await cluster.GetGrain<IOrderGrain>(OrderIds.For(supporterId, idempotencyKey)).Place(command);
+        var result = await cluster.GetGrain<IOrderGrain>(OrderIds.For(supporterId, idempotencyKey.Value)).Place(command);
         switch (result.Outcome)
         {
             case OrderOutcome.Placed:
@@ -76,7 +72,7 @@ public static class OrdersApi
             case OrderOutcome.Invalid:
                 return Problems.Invalid(result.Field ?? "lines", result.Detail!);
             case OrderOutcome.KeyReused:
-                return IdempotencyKeys.Reused(result.Detail);
+                return Idempotency.Reused(result.Detail);
             case OrderOutcome.NoSavedPaymentMethod:
                 return TypedResults.Problem(title: "No saved card", detail: result.Detail, statusCode: StatusCodes.Status409Conflict,
                     type: "/problems/no-saved-payment-method", extensions: new Dictionary<string, object?> { ["field"] = result.Field });

@@ -18,33 +18,31 @@ public static class RefundsApi
 
     public static IEndpointRouteBuilder MapRefundsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/supporter/orders/{orderId}/refunds", SupporterRefund).RequireAuthorization(Policies.Supporter)
+        app.MapPost("/supporter/orders/{orderId}/refunds", SupporterRefund).RequireAuthorization(Policies.Supporter).RequireIdempotencyKey()
             .WithTags("Orders").WithName("RefundOrder")
-            .WithSummary($"Refund tickets of your order (all still valid if none are named), while the show's refund policy allows it. Send an {IdempotencyKeys.Header}.");
-        app.MapPost("/admin/orders/{orderId}/refunds", AdminRefund).RequireAuthorization(Policies.Admin)
+            .WithSummary($"Refund tickets of your order (all still valid if none are named), while the show's refund policy allows it. Send an {Idempotency.Header}.");
+        app.MapPost("/admin/orders/{orderId}/refunds", AdminRefund).RequireAuthorization(Policies.Admin).RequireIdempotencyKey()
             .WithTags("Support").WithName("AdminRefundOrder")
-            .WithSummary("Refund tickets of any order, or an amount (a goodwill refund voids only the tickets named).");
+            .WithSummary($"Refund tickets of any order, or an amount (a goodwill refund voids only the tickets named). Send an {Idempotency.Header}.");
         return app;
     }
 
     public static Task<Results<Created<RefundResponse>, ValidationProblem, ProblemHttpResult>> SupporterRefund(
-        string orderId, SupporterRefundRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        string orderId, SupporterRefundRequest? request, IdempotencyKey idempotencyKey,
         ClaimsPrincipal user, IClusterClient cluster) =>
-        RefundAsync(orderId, request?.TicketIds, request?.AmountMinor, request?.Reason, idempotencyKey, user.UserId(), byAdmin: false, cluster);
+        RefundAsync(orderId, request?.TicketIds, request?.AmountMinor, request?.Reason, idempotencyKey.Value, user.UserId(), byAdmin: false, cluster);
 
     public static Task<Results<Created<RefundResponse>, ValidationProblem, ProblemHttpResult>> AdminRefund(
-        string orderId, AdminRefundRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        string orderId, AdminRefundRequest? request, IdempotencyKey idempotencyKey,
         ClaimsPrincipal user, IClusterClient cluster) =>
-        RefundAsync(orderId, request?.TicketIds, request?.AmountMinor, request?.Reason, idempotencyKey, user.UserId(), byAdmin: true, cluster);
+        RefundAsync(orderId, request?.TicketIds, request?.AmountMinor, request?.Reason, idempotencyKey.Value, user.UserId(), byAdmin: true, cluster);
 
     private static async Task<Results<Created<RefundResponse>, ValidationProblem, ProblemHttpResult>> RefundAsync(
-        string orderId, IReadOnlyList<Guid>? ticketIds, long? amountMinor, string? reason, string? idempotencyKey,
+        string orderId, IReadOnlyList<Guid>? ticketIds, long? amountMinor, string? reason, string idempotencyKey,
         Guid requestedBy, bool byAdmin, IClusterClient cluster)
     {
         if (!Ids.TryParse(orderId, out var id))
             return Ids.Malformed(nameof(orderId));
-        if (!IdempotencyKeys.IsUsable(idempotencyKey, "refund", out var badKey))
-            return badKey;
         if (ticketIds is { Count: > MaxTickets })
             return Problems.Invalid("ticketIds", $"At most {MaxTickets} tickets per refund.");
         if (ticketIds is not null && ticketIds.Any(t => t == Guid.Empty))
@@ -61,7 +59,7 @@ public static class RefundsApi
         {
             RefundOutcome.Accepted => TypedResults.Created($"/supporter/orders/{id}", RefundResponse.From(result.Refund!)),
             RefundOutcome.Invalid => Problems.Invalid(result.Field ?? "ticketIds", result.Detail!),
-            RefundOutcome.KeyReused => IdempotencyKeys.Reused(result.Detail),
+            RefundOutcome.KeyReused => Idempotency.Reused(result.Detail),
             RefundOutcome.NotRefundable => Problems.Conflict("not-refundable", "Not refundable", result.Detail!),
             _ => Problems.NotFound(result.Detail ?? $"There is no order {id}."),
         };

@@ -20,8 +20,8 @@ public static class TransfersApi
     public static IEndpointRouteBuilder MapTransfersApi(this IEndpointRouteBuilder app)
     {
         var tickets = app.MapGroup("/supporter/tickets/{ticketId}/transfers").WithTags("Transfers").RequireAuthorization(Policies.Supporter);
-        tickets.MapPost("/", Offer).WithName("OfferTransfer")
-            .WithSummary($"Offer your ticket to a supporter (supporterId) or to an e-mail address. Send an {IdempotencyKeys.Header}.");
+        tickets.MapPost("/", Offer).RequireIdempotencyKey().WithName("OfferTransfer")
+            .WithSummary($"Offer your ticket to a supporter (supporterId) or to an e-mail address. Send an {Idempotency.Header}.");
         tickets.MapPost("/{transferId}/cancel", Cancel).WithName("CancelTransfer").WithSummary("Withdraw a transfer nobody answered yet.");
         tickets.MapPost("/{transferId}/accept", (string ticketId, string transferId, ClaimsPrincipal user, IClusterClient cluster) =>
             Answer(ticketId, transferId, accept: true, user, cluster)).WithName("AcceptTransfer")
@@ -35,13 +35,11 @@ public static class TransfersApi
     }
 
     public static async Task<Results<Created<TransferResponse>, ValidationProblem, ProblemHttpResult>> Offer(
-        string ticketId, TransferRequest? request, [FromHeader(Name = IdempotencyKeys.Header)] string? idempotencyKey,
+        string ticketId, TransferRequest? request, IdempotencyKey idempotencyKey,
         ClaimsPrincipal user, IClusterClient cluster)
     {
         if (!Ids.TryParse(ticketId, out var id))
             return Ids.Malformed(nameof(ticketId));
-        if (!IdempotencyKeys.IsUsable(idempotencyKey, "transfer", out var badKey))
-            return badKey;
         if (request is null || (request.SupporterId is null) == string.IsNullOrWhiteSpace(request.Email))
             return Problems.Invalid("recipient", "Name the recipient by supporterId or by email (one of the two).");
         if (request.SupporterId == Guid.Empty)
@@ -50,7 +48,7 @@ public static class TransfersApi
             return Problems.Invalid("email", "A valid e-mail address is required.");
 
         var result = await cluster.GetGrain<ITicketGrain>(id).OfferTransfer(
-            new OfferTransfer(user.UserId(), idempotencyKey, request.SupporterId, request.Email?.Trim()));
+            new OfferTransfer(user.UserId(), idempotencyKey.Value, request.SupporterId, request.Email?.Trim()));
         return result.Outcome == TicketChangeOutcome.Done
             ? TypedResults.Created($"/supporter/tickets/{id}", TransferResponse.From(result.Transfer!))
             : Refused(result, id);
@@ -99,7 +97,7 @@ public static class TransfersApi
     private static ProblemHttpResult Refused(TicketChangeResult result, Guid ticketId) => result.Outcome switch
     {
         TicketChangeOutcome.NotFound => Problems.NotFound(result.Detail ?? $"You hold no ticket {ticketId}."),
-        TicketChangeOutcome.KeyReused => IdempotencyKeys.Reused(result.Detail),
+        TicketChangeOutcome.KeyReused => Idempotency.Reused(result.Detail),
         TicketChangeOutcome.Invalid => TypedResults.Problem(title: "Invalid recipient", detail: result.Detail,
             statusCode: StatusCodes.Status400BadRequest, type: "/problems/invalid-recipient",
             extensions: new Dictionary<string, object?> { ["field"] = result.Field }),

@@ -65,5 +65,5 @@ public sealed record ReserveRequest(
 /// <summary>Bounds on the identifiers a reservation carries.</summary>
 public static class RequestLimits
 {
-    public const int MaxIdLength = 128;
+    public const int MaxIdLength = IdempotencyKeys.MaxLength;
 }

@@ -9,7 +9,7 @@ namespace Supporter.Orders;
 /// </summary>
 public static class OrderIds
 {
-    public const int MaxKeyLength = 200;
+    public const int MaxKeyLength = IdempotencyKeys.MaxLength;
 
     public static Guid For(Guid supporterId, string idempotencyKey) =>
         Derived($"order/{supporterId:N}/{idempotencyKey}");

@@ -182,8 +182,8 @@ public sealed partial class EmailLoginGrain(
             errors["email"] = ["A valid e-mail address is required."];
         if (EmailAddresses.PasswordProblem(registration.Password, registration.Email) is { } problem)
             errors["password"] = [problem];
-        if (string.IsNullOrEmpty(registration.RequestId) || registration.RequestId.Length > 128)
-            errors["requestId"] = ["A request id of 1 to 128 characters is required."];
+        if (!IdempotencyKeys.IsWellFormed(registration.RequestId))
+            errors["requestId"] = [$"A request id of 1 to {IdempotencyKeys.MaxLength} visible ASCII characters is required."];
         return errors;
     }
 

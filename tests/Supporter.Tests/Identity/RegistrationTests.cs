@@ -222,7 +222,7 @@ public sealed class RegistrationTests(ApiFixture api)
     public async Task A_registration_without_a_request_id_is_refused()
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/auth/register") { Content = JsonContent.Create(Accounts.RegistrationBody(Accounts.UniqueEmail())) };
-        await ProblemAssert.IsValidationProblem(await api.Anonymous().SendAsync(request), "X-Request-Id");
+        await ProblemAssert.IsValidationProblem(await api.Anonymous().SendAsync(request), "Idempotency-Key");
     }
 
     private static async Task<Guid> AccountId(HttpResponseMessage response) =>

@@ -163,7 +163,7 @@ public sealed class HoldsApiTests(ApiFixture api)
         var showtime = await api.CreateShowtimeAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, Holds(showtime)) { Content = JsonContent.Create(new { quantity = 1 }) };
 
-        await ProblemAssert.IsValidationProblem(await (await api.SupporterAsync()).SendAsync(request), "X-Request-Id");
+        await ProblemAssert.IsValidationProblem(await (await api.SupporterAsync()).SendAsync(request), "Idempotency-Key");
         Assert.Equal(90, await Remaining(showtime));
     }
 
