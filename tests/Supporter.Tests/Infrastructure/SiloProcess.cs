@@ -43,7 +43,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Cluster:SiloPort={siloPort}",
             $"--Cluster:GatewayPort={gatewayPort}",
             $"--Database:ConnectionString={connectionString}",
-            "--Database:MaxPoolSize=20",
+            "--Database:MaxConnections=20",
             $"--Mail:PickupDirectory={Path.Combine(Path.GetTempPath(), "supporter-test-mail")}",
             "--Stripe:SecretKey=sk_test_not_used",
             "--Stripe:ApiBase=http://127.0.0.1:9",
