@@ -18,7 +18,7 @@ public static class SettingsValidation
         }
         catch (InvalidOperationException exception)
         {
-            throw new OptionsValidationException(section, typeof(T), [$"{section}: {exception.InnerException?.Message ?? exception.Message}"]);
+            throw new OptionsValidationException(section, typeof(T), [exception.InnerException is { } cause ? $"{exception.Message} {cause.Message}" : exception.Message]);
         }
         var results = new List<ValidationResult>();
         if (!Validator.TryValidateObject(defaults, new(defaults), results, validateAllProperties: true))
