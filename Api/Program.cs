@@ -1,4 +1,5 @@
 using Supporter.Api.Extensions;
+using Supporter.ServiceDefaults;
 
 namespace Supporter.Api;
 
@@ -8,9 +9,11 @@ public sealed class Program
     public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
         builder.AddApplicationServices();
 
         var app = builder.Build();
+        app.MapDefaultEndpoints();
         app.MapApplicationEndpoints();
         app.Run();
     }

@@ -1,4 +1,5 @@
 using Supporter.ScannerHub.Extensions;
+using Supporter.ServiceDefaults;
 
 namespace Supporter.ScannerHub;
 
@@ -8,9 +9,11 @@ public sealed class Program
     public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
         builder.AddHubServices();
 
         var app = builder.Build();
+        app.MapDefaultEndpoints();
         app.MapHubEndpoints();
         app.Run();
     }

@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults;
 using Supporter.Silo.Extensions;
 
 namespace Supporter.Silo;
@@ -8,10 +9,11 @@ public sealed class Program
     public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        builder.AddServiceDefaults();
         builder.AddSupporterSilo();
 
         var app = builder.Build();
-        app.MapHealthEndpoints();
+        app.MapDefaultEndpoints();
         app.Run();
     }
 }

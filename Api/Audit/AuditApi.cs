@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
+using Supporter.ServiceDefaults;
 
 namespace Supporter.Api.Audit;
 
@@ -58,10 +59,10 @@ public static class AuditApi
 
     public static WebApplicationBuilder AddAuditReads(this WebApplicationBuilder builder)
     {
-        if (!builder.HasRecordReads())
+        if (!builder.HasDatabase())
             return builder; // in-memory mode: the log lives in the silo's memory only
-        var serviceId = builder.Configuration["Cluster:ServiceId"] ?? new Supporter.Hosting.ClusterClientSettings().ServiceId;
-        builder.Services.AddSingleton(services => new AuditReader(services.GetRequiredKeyedService<NpgsqlDataSource>(RecordReads.DataSourceKey), serviceId));
+        var serviceId = builder.Configuration["Cluster:ServiceId"] ?? new ClusterClientSettings().ServiceId;
+        builder.Services.AddSingleton(services => new AuditReader(services.GetRequiredService<NpgsqlDataSource>(), serviceId));
         return builder;
     }
 }

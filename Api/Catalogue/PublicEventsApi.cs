@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Supporter.Api.Infrastructure;
+using Supporter.ServiceDefaults;
 
 namespace Supporter.Api.Catalogue;
 
@@ -75,8 +76,6 @@ public sealed class CatalogueReadSettings
 {
     public TimeSpan ListMaxAge { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan EventMaxAge { get; set; } = TimeSpan.FromSeconds(5);
-    /// <summary>Connections the Api keeps for catalogue reads.</summary>
-    public int MaxConnections { get; set; } = 20;
 }
 
 public static class CatalogueReadExtensions
@@ -84,16 +83,11 @@ public static class CatalogueReadExtensions
     public static WebApplicationBuilder AddCatalogueReads(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<CatalogueReadSettings>().BindConfiguration("Catalogue");
-        var connectionString = builder.Configuration["Database:ConnectionString"];
-        if (string.IsNullOrWhiteSpace(connectionString))
+        if (!builder.HasDatabase())
             return builder; // in-memory mode: no tables to read
-        var serviceId = builder.Configuration["Cluster:ServiceId"] ?? new Supporter.Hosting.ClusterClientSettings().ServiceId;
+        var serviceId = builder.Configuration["Cluster:ServiceId"] ?? new ClusterClientSettings().ServiceId;
         builder.Services.AddSingleton(services =>
-        {
-            var settings = services.GetRequiredService<IOptions<CatalogueReadSettings>>().Value;
-            var dataSource = new Npgsql.NpgsqlDataSourceBuilder(connectionString) { ConnectionStringBuilder = { MaxPoolSize = settings.MaxConnections } }.Build();
-            return new EventReader(dataSource, serviceId, services.GetRequiredService<TimeProvider>());
-        });
+            new EventReader(services.GetRequiredService<Npgsql.NpgsqlDataSource>(), serviceId, services.GetRequiredService<TimeProvider>()));
         return builder;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Scalar.AspNetCore;
 using Supporter.Api.Audit;
 using Supporter.Api.Catalogue;
@@ -13,7 +12,7 @@ using Supporter.Api.Payments;
 using Supporter.Api.Supporters;
 using Supporter.Api.Inventory;
 using Supporter.Api.Showtimes;
-using Supporter.Hosting;
+using Supporter.ServiceDefaults;
 using Supporter.Api.Entitlements;
 using Supporter.Api.Presale;
 using Supporter.Api.Tickets;
@@ -27,14 +26,15 @@ public static class Extensions
 
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
+        // One pool for everything this process reads (records, catalogue, key ring, gateway list): README's figure.
+        builder.AddSupporterDatabase(defaultMaxConnections: 5);
         builder.AddSupporterClusterClient();
 
         builder.Services.AddSupporterAuthorization();
         builder.Services.AddSupporterRateLimits();
-        builder.Services.AddSupporterDataProtection(builder.Configuration);
+        builder.Services.AddSupporterDataProtection(durable: builder.HasDatabase());
         builder.AddExternalLogins();
         builder.AddCatalogueReads();
-        builder.AddRecordReads();
         builder.AddOrderReads();
         builder.AddAuditReads();
         builder.Services.AddOptions<StripeWebhookSettings>().BindConfiguration("Stripe").ValidateDataAnnotations().ValidateOnStart();
@@ -48,7 +48,6 @@ public static class Extensions
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddOpenApi(options => options.AddIdempotencyKeyHeaders());
-        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -65,8 +64,6 @@ public static class Extensions
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
         app.MapAuthApi();
         app.MapExternalLoginApi();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
+using Supporter.ServiceDefaults;
 using Supporter.Api.Payments;
 using Supporter.Identity;
 using Supporter.Orders;
@@ -159,9 +160,9 @@ public static class OrdersApi
 
     public static WebApplicationBuilder AddOrderReads(this WebApplicationBuilder builder)
     {
-        if (!builder.HasRecordReads())
+        if (!builder.HasDatabase())
             return builder; // in-memory mode: no tables to read
-        builder.Services.AddSingleton(services => new OrderReader(services.GetRequiredKeyedService<Npgsql.NpgsqlDataSource>(RecordReads.DataSourceKey)));
+        builder.Services.AddSingleton<OrderReader>();
         return builder;
     }
 }

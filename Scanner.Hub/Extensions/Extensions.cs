@@ -1,5 +1,4 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Supporter.Hosting;
+using Supporter.ServiceDefaults;
 using Supporter.ScannerHub.Capacity;
 
 namespace Supporter.ScannerHub.Extensions;
@@ -8,11 +7,12 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddHubServices(this WebApplicationBuilder builder)
     {
+        // Only the gateway list is read here.
+        builder.AddSupporterDatabase(defaultMaxConnections: 2);
         builder.AddSupporterClusterClient();
         builder.Services.AddSignalR();
         builder.Services.AddSingleton<CapacityFeedRelay>();
         builder.Services.AddProblemDetails();
-        builder.Services.AddHealthChecks();
         return builder;
     }
 
@@ -20,8 +20,6 @@ public static class Extensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapHub<CapacityHub>(CapacityHub.Path);
         return app;
     }

@@ -1,18 +1,20 @@
 using Supporter.Grains.Notifications;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Npgsql;
+using Supporter.ServiceDefaults;
 using Supporter.Silo.Hosting;
 
 namespace Supporter.Silo.Extensions;
 
 public static class Extensions
 {
+    /// <summary>The silo's pool when Database:MaxConnections is not set: grain storage, reminders and outbox share it.</summary>
+    public const int DefaultMaxConnections = 40;
+
     /// <summary>Reads the settings, fails fast on what is missing, and configures the silo for the chosen mode.</summary>
     public static WebApplicationBuilder AddSupporterSilo(this WebApplicationBuilder builder)
     {
         var cluster = BindValidated<ClusterSettings>(builder, ClusterSettings.Section);
-        var database = BindValidated<DatabaseSettings>(builder, DatabaseSettings.Section);
+        var database = builder.GetDatabaseSettings(DefaultMaxConnections);
         if (builder.Configuration.GetSection("Mail").Get<MailSettings>() is not { IsConfigured: true })
             throw new OptionsValidationException("Mail", typeof(MailSettings),
                 ["Mail:SmtpHost (a relay) or Mail:PickupDirectory (a folder for .eml files, for development) is required: accounts are confirmed by e-mail."]);
@@ -28,28 +30,17 @@ public static class Extensions
             if (string.IsNullOrWhiteSpace(database.ConnectionString))
                 throw new OptionsValidationException(DatabaseSettings.Section, typeof(DatabaseSettings),
                     ["Database:ConnectionString is required. Start PostgreSQL with deploy/postgres.sh, or run explicitly in memory with --Cluster:InMemory=true."]);
-            var dataSourceBuilder = new NpgsqlDataSourceBuilder(database.ConnectionString);
-            dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = database.MaxPoolSize;
-            // Rows the outbox writes inside other stores' transactions are filed under this service.
-            PostgresNotificationOutbox.ForService(dataSourceBuilder, cluster.ServiceId);
-            var dataSource = dataSourceBuilder.Build();
-            builder.Services.AddSingleton(dataSource);
+            // The one pool of this process. Rows the outbox writes inside other stores' transactions are filed under this service.
+            var dataSource = builder.AddSupporterDatabase(DefaultMaxConnections,
+                dataSourceBuilder => PostgresNotificationOutbox.ForService(dataSourceBuilder, cluster.ServiceId))!;
             builder.Services.AddSingleton(database);
             // Registered before Orleans so that it completes before the silo joins the cluster.
             builder.Services.AddHostedService<DatabaseStartup>();
             builder.UseOrleans(silo => silo.UseSupporterEndpoints(cluster).UseSupporterPostgres(dataSource));
         }
 
-        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [HealthTags.Ready]);
         return builder;
-    }
-
-    public static WebApplication MapHealthEndpoints(this WebApplication app)
-    {
-        // Liveness: the process answers. Readiness: it is a cluster member that can reach its database.
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        return app;
     }
 
     private static T BindValidated<T>(WebApplicationBuilder builder, string section) where T : class, new()

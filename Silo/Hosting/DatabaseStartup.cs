@@ -1,5 +1,6 @@
 using Npgsql;
 using Supporter.Migrations;
+using Supporter.ServiceDefaults;
 
 namespace Supporter.Silo.Hosting;
 
@@ -19,11 +20,11 @@ internal sealed partial class DatabaseStartup(NpgsqlDataSource dataSource, Datab
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var (available, inUse) = (reader.GetInt32(0), reader.GetInt64(1));
-        if (settings.MaxPoolSize > available)
+        if (settings.MaxConnections > available)
             throw new InvalidOperationException(
-                $"Database:MaxPoolSize is {settings.MaxPoolSize} but the server accepts only {available} connections. Lower it or raise max_connections.");
-        if (settings.MaxPoolSize > available - inUse)
-            LogPoolMayExhaust(settings.MaxPoolSize, available, inUse);
+                $"Database:MaxConnections is {settings.MaxConnections} but the server accepts only {available} connections. Lower it or raise max_connections.");
+        if (settings.MaxConnections > available - inUse)
+            LogPoolMayExhaust(settings.MaxConnections, available, inUse);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -16,20 +16,3 @@ public sealed class ClusterSettings
     /// <summary>The address other silos and clients use to reach this one.</summary>
     [Required] public string AdvertisedAddress { get; set; } = "127.0.0.1";
 }
-
-/// <summary>Section "Database": the PostgreSQL every silo shares.</summary>
-public sealed class DatabaseSettings
-{
-    public const string Section = "Database";
-
-    public string? ConnectionString { get; set; }
-
-    /// <summary>
-    /// Connections this process may open. Every silo and client has its own pool, and their sum must stay below
-    /// the server's max_connections (checked at start-up).
-    /// </summary>
-    [Range(2, 1000)] public int MaxPoolSize { get; set; } = 40;
-
-    /// <summary>Apply pending schema migrations before the silo starts (safe with several silos starting at once).</summary>
-    public bool MigrateOnStartup { get; set; } = true;
-}

@@ -4,11 +4,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans.Configuration;
 using Orleans.Storage;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Identity;
-using Supporter.Hosting;
-using Supporter.Identity;
+using Supporter.ServiceDefaults;
 using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Identity;
@@ -49,8 +46,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<INotificationStore, PostgresNotificationStore>();
         silo.Services.AddSingleton<IPushDeviceStore, PostgresPushDeviceStore>();
         silo.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
-        silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
-        silo.Services.AddOptions<KeyManagementOptions>().Configure(o => o.XmlRepository = new PostgresXmlRepository(dataSource));
+        silo.Services.AddSupporterDataProtection(durable: true);
         return silo.AddSupporterDomain();
     }
 
@@ -71,7 +67,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<IPushDeviceStore, InMemoryPushDeviceStore>();
         silo.Services.AddSingleton<InMemoryAuditLog>();
         silo.Services.AddSingleton<IAuditLog>(services => services.GetRequiredService<InMemoryAuditLog>());
-        silo.Services.AddDataProtection().SetApplicationName(ExternalLogins.ProtectionApplicationName);
+        silo.Services.AddSupporterDataProtection(durable: false);
         return silo.AddSupporterDomain();
     }
 
@@ -79,6 +75,8 @@ public static class SupporterSiloBuilderExtensions
     public static ISiloBuilder AddSupporterDomain(this ISiloBuilder silo)
     {
         silo.AddMemoryStreams(CapacityFeed.StreamProvider);
+        // Incoming calls continue the caller's trace (an Api request) instead of starting one of their own.
+        silo.AddActivityPropagation();
         silo.Services.TryAddSingleton(DomainClock.System);
         silo.Services.AddOptions<InventoryOptions>().BindConfiguration("Inventory").ValidateDataAnnotations().ValidateOnStart();
         silo.Services.AddOptions<CatalogueOptions>().BindConfiguration("Catalogue").ValidateDataAnnotations().ValidateOnStart();

@@ -23,10 +23,16 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public int SiloPort { get; }
     public int GatewayPort { get; }
+    /// <summary>The silo's HTTP port (health endpoints).</summary>
+    public HttpClient Http => _http;
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts a silo of <paramref name="serviceId"/>; <paramref name="settings"/> add configuration (a fake SMTP server's address, say).</summary>
-    public static SiloProcess Start(string connectionString, string clusterId, string serviceId, IEnumerable<(string Key, string Value)>? settings = null)
+    /// <summary>
+    /// Starts a silo of <paramref name="serviceId"/>; <paramref name="settings"/> add configuration (a fake SMTP
+    /// server's address, say); <paramref name="output"/> hears each line the process writes to standard output.
+    /// </summary>
+    public static SiloProcess Start(string connectionString, string clusterId, string serviceId, IEnumerable<(string Key, string Value)>? settings = null,
+        Action<string>? output = null)
     {
         var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo("dotnet")
@@ -43,7 +49,7 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Cluster:SiloPort={siloPort}",
             $"--Cluster:GatewayPort={gatewayPort}",
             $"--Database:ConnectionString={connectionString}",
-            "--Database:MaxPoolSize=20",
+            "--Database:MaxConnections=20",
             $"--Mail:PickupDirectory={Path.Combine(Path.GetTempPath(), "supporter-test-mail")}",
             "--Stripe:SecretKey=sk_test_not_used",
             "--Stripe:ApiBase=http://127.0.0.1:9",
@@ -55,7 +61,7 @@ public sealed class SiloProcess : IAsyncDisposable
             start.ArgumentList.Add($"--{key}={value}");
         var process = Process.Start(start)!;
         // Drain the pipes so a chatty silo never blocks on a full buffer.
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => { if (line.Data is { } text) output?.Invoke(text); };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -2,13 +2,12 @@ using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Npgsql;
 
-// Compiled into the silo and the Api (linked source): both must read and write the one key ring the same way.
-namespace Supporter.Hosting;
+namespace Supporter.ServiceDefaults;
 
 /// <summary>
 /// Keeps the Data Protection key ring in PostgreSQL (table <c>data_protection_keys</c>): keys survive restarts and
-/// every instance uses the same ones. The framework makes and rotates the keys; a key row is written once and never
-/// changed.
+/// every instance, Api or silo, uses the same ones. The framework makes and rotates the keys; a key row is written
+/// once and never changed.
 /// </summary>
 public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource) : IXmlRepository
 {
@@ -31,4 +30,3 @@ public sealed class PostgresXmlRepository(NpgsqlDataSource dataSource) : IXmlRep
         command.ExecuteNonQuery();
     }
 }
-

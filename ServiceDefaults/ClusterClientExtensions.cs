@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Orleans.Configuration;
 using Supporter.Inventory;
 
-// Compiled into both Api and Scanner.Hub (linked source): the two front ends must find the cluster the same way,
-// and neither may reference anything but the grain contracts.
-namespace Supporter.Hosting;
+namespace Supporter.ServiceDefaults;
 
 /// <summary>Section "Cluster" as a client sees it.</summary>
 public sealed class ClusterClientSettings
@@ -22,34 +23,31 @@ public static class ClusterClientExtensions
 {
     /// <summary>
     /// One <see cref="IClusterClient"/> for the process, finding gateways through the PostgreSQL membership table
-    /// (any silo that joins later is used too), or the in-memory silo's gateway in the explicit in-memory mode.
+    /// with the process's one data source (any silo that joins later is used too), or the in-memory silo's gateway in
+    /// the explicit in-memory mode. Both front ends find the cluster this way.
     /// </summary>
-    public static WebApplicationBuilder AddSupporterClusterClient(this WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSupporterClusterClient(this IHostApplicationBuilder builder)
     {
-        var cluster = builder.Configuration.GetSection("Cluster").Get<ClusterClientSettings>() ?? new();
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(cluster, new(cluster), results, validateAllProperties: true))
-            throw new InvalidOperationException(string.Join("; ", results.Select(r => $"Cluster: {r.ErrorMessage}")));
+        var cluster = builder.Configuration.GetValidated("Cluster", new ClusterClientSettings());
+        if (!cluster.InMemory && !builder.HasDatabase())
+            throw new InvalidOperationException("Database:ConnectionString is required to find the cluster (or set Cluster:InMemory=true for the in-memory silo).");
 
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = cluster.ClusterId; o.ServiceId = cluster.ServiceId; });
             client.AddMemoryStreams(CapacityFeed.StreamProvider);
+            // Grain calls join the caller's trace (and start spans of their own) only with propagation on.
+            client.AddActivityPropagation();
             if (cluster.InMemory)
-            {
                 client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
-                return;
-            }
-            var connectionString = builder.Configuration["Database:ConnectionString"];
-            if (string.IsNullOrWhiteSpace(connectionString))
-                throw new InvalidOperationException("Database:ConnectionString is required to find the cluster (or set Cluster:InMemory=true for the in-memory silo).");
-            // A client only reads the gateway list: a small pool is plenty.
-            var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
-            dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize = Math.Min(dataSourceBuilder.ConnectionStringBuilder.MaxPoolSize, 5);
-            var dataSource = dataSourceBuilder.Build();
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.DataSource = dataSource; });
+            else
+                client.UseAdoNetClustering(options => options.Configure<NpgsqlDataSource>((o, dataSource) =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.DataSource = dataSource;
+                }));
         });
-        builder.Services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: ["ready"]);
+        builder.Services.AddHealthChecks().AddCheck<ClusterReadinessCheck>("cluster", tags: [HealthTags.Ready]);
         return builder;
     }
 }

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Supporter.Tests.Infrastructure;
+
+namespace Supporter.Tests.Hosting;
+
+/// <summary>Telemetry:LogFormat=Json: a real silo process writes one JSON object per line, with the trace in its scopes.</summary>
+public sealed class JsonLogTests
+{
+    [Fact]
+    public async Task A_request_is_logged_as_json_with_its_trace_id()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var found = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = 0;
+        var notJson = new List<string>();
+        void Hear(string line)
+        {
+            Interlocked.Increment(ref lines);
+            try
+            {
+                using var document = JsonDocument.Parse(line);
+                if (line.Contains(traceId, StringComparison.Ordinal))
+                    found.TrySetResult(document.RootElement.Clone());
+            }
+            catch (JsonException)
+            {
+                lock (notJson)
+                    notJson.Add(line);
+            }
+        }
+
+        await using var silo = SiloProcess.Start(await TestDatabase.ConnectionStringAsync(), $"test-{Guid.NewGuid():N}", $"tests-{Guid.NewGuid():N}",
+            [("Telemetry:LogFormat", "Json"), ("Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics", "Information")], Hear);
+        await silo.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        (await silo.Http.SendAsync(request)).EnsureSuccessStatusCode();
+
+        var entry = await found.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("Microsoft.AspNetCore.Hosting.Diagnostics", entry.GetProperty("Category").GetString());
+        Assert.Contains(entry.GetProperty("Scopes").EnumerateArray(), scope =>
+            scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out var id) && id.GetString() == traceId
+            && scope.TryGetProperty("SpanId", out _));
+        lock (notJson)
+            Assert.Empty(notJson);
+        Assert.True(lines > 0);
+    }
+}
