@@ -66,6 +66,7 @@ public static class Extensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
         app.MapAuthApi();
+        app.MapJwksApi();
         app.MapExternalLoginApi();
         app.MapSupportersApi();
         app.MapEntitlementsApi();
