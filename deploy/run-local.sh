@@ -32,12 +32,13 @@ logs="$repo/.local/logs"
 mkdir -p "$logs"
 
 # Secrets of this machine's local system, made once and kept in .local/ (git-ignored): the access-token signing
-# key and the bootstrap admin's password.
+# key (ECDSA P-256, PEM; its public half is served at /.well-known/jwks.json) and the bootstrap admin's password.
 secret() { # file bytes
   [[ -s "$1" ]] || (umask 077; head -c "$2" /dev/urandom | base64 | tr -d '\n' > "$1")
   cat "$1"
 }
-jwt_key="$(secret "$repo/.local/jwt-signing-key" 48)"
+jwt_key_file="$repo/.local/jwt-signing-key.pem"
+[[ -s "$jwt_key_file" ]] || (umask 077; openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$jwt_key_file")
 admin_email="admin@supporter.local"
 admin_password="$(secret "$repo/.local/admin-password" 18)"
 
@@ -116,7 +117,7 @@ for i in $(seq 1 "$silos"); do
   wait_ready "silo$i" "http://127.0.0.1:$((8081 + offset))/health/ready"
 done
 start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127.0.0.1:5080 \
-  --Jwt:ActiveKeyId=local-1 --Jwt:SigningKeys:0:KeyId=local-1 "--Jwt:SigningKeys:0:Secret=$jwt_key" \
+  --Jwt:ActiveKeyId=local-1 --Jwt:SigningKeys:0:KeyId=local-1 "--Jwt:SigningKeys:0:PrivateKeyFile=$jwt_key_file" \
   "--BootstrapAdmin:Email=$admin_email" "--BootstrapAdmin:Password=$admin_password" \
   "--Stripe:WebhookSecret=$webhook_secret" "--Stripe:PublishableKey=$stripe_publishable_key" "${common[@]}"
 start hub "$(bin Scanner.Hub Supporter.ScannerHub)" --contentRoot "$repo/Scanner.Hub" --urls http://127.0.0.1:5090 "${common[@]}"

@@ -66,6 +66,7 @@ public static class Extensions
         app.MapScalarApiReference("/docs");
 
         app.MapAuthApi();
+        app.MapJwksApi();
         app.MapExternalLoginApi();
         app.MapSupportersApi();
         app.MapEntitlementsApi();

@@ -6,8 +6,11 @@ using Supporter.Identity;
 
 namespace Supporter.Api.Identity;
 
-/// <summary>Signs access tokens for sessions the account grains started, and says how to check them.</summary>
-public sealed class AccessTokens(IOptions<JwtSettings> settings, TimeProvider time)
+/// <summary>
+/// Signs access tokens (ES256, with the active key's id as "kid") for sessions the account grains started. How they
+/// are checked is <see cref="AccessTokenValidation"/>'s business.
+/// </summary>
+public sealed class AccessTokens(IOptions<JwtSettings> settings, AccessTokenKeys keys, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new();
 
@@ -16,7 +19,6 @@ public sealed class AccessTokens(IOptions<JwtSettings> settings, TimeProvider ti
     public string Issue(IssuedSession session)
     {
         var jwt = settings.Value;
-        var active = jwt.SigningKeys.Single(k => k.KeyId == jwt.ActiveKeyId);
         var claims = session.Claims;
         var subject = new ClaimsIdentity(
         [
@@ -40,27 +42,7 @@ public sealed class AccessTokens(IOptions<JwtSettings> settings, TimeProvider ti
             IssuedAt = now,
             NotBefore = now,
             Expires = now + jwt.AccessTokenLifetime,
-            SigningCredentials = new SigningCredentials(Key(active), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = keys.Signing,
         });
     }
-
-    /// <summary>Issuer, audience, lifetime and signature all checked; only HS256 with one of our keys is accepted.</summary>
-    public static TokenValidationParameters ValidationParameters(JwtSettings jwt) => new()
-    {
-        ValidIssuer = jwt.Issuer,
-        ValidAudience = jwt.Audience,
-        IssuerSigningKeys = jwt.SigningKeys.Select(Key).ToList(),
-        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-        ValidateIssuer = true,
-        ValidateAudience = true,
-        ValidateLifetime = true,
-        ValidateIssuerSigningKey = true,
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        ClockSkew = TimeSpan.FromSeconds(30),
-        NameClaimType = SupporterClaims.Subject,
-        RoleClaimType = SupporterClaims.UserType,
-    };
-
-    private static SymmetricSecurityKey Key(SigningKey key) => new(key.Bytes()) { KeyId = key.KeyId };
 }

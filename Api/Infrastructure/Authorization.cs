@@ -19,12 +19,13 @@ public static class Policies
     public static IServiceCollection AddSupporterAuthorization(this IServiceCollection services)
     {
         services.AddOptions<JwtSettings>().BindConfiguration("Jwt").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AccessTokenKeys>();
         services.AddSingleton<AccessTokens>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<JwtSettings>>((bearer, jwt) =>
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<JwtSettings>, AccessTokenKeys>((bearer, jwt, keys) =>
         {
             bearer.MapInboundClaims = false;
-            bearer.TokenValidationParameters = AccessTokens.ValidationParameters(jwt.Value);
+            bearer.TokenValidationParameters = AccessTokenValidation.Parameters(jwt.Value.Issuer, jwt.Value.Audience, keys.VerificationKeys);
             bearer.Events = new JwtBearerEvents { OnTokenValidated = RefuseMalformedClaims, OnChallenge = ChallengeAsync, OnForbidden = ForbiddenAsync };
         });
         services.AddAuthorizationBuilder()

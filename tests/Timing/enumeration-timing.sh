@@ -22,7 +22,7 @@ trap 'kill $silo ${api_pid:-} 2>/dev/null || true' EXIT
 until curl -fs http://127.0.0.1:8191/health/ready >/dev/null; do kill -0 $silo || exit 1; sleep 0.5; done
 dotnet Api/bin/Release/net10.0/Supporter.Api.dll --contentRoot "$repo/Api" --urls http://127.0.0.1:5191 \
   --Cluster:ClusterId=timing "--Database:ConnectionString=$cs" --Jwt:ActiveKeyId=k --Jwt:SigningKeys:0:KeyId=k \
-  "--Jwt:SigningKeys:0:Secret=$(head -c 32 /dev/urandom | base64)" --BootstrapAdmin:Email=owner@timing.test \
+  "--Jwt:SigningKeys:0:PrivateKeyPem=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)" --BootstrapAdmin:Email=owner@timing.test \
   --BootstrapAdmin:Password=timing-password-1 --RateLimits:AuthenticationPermits=1000000 >"$logs/timing-api.log" 2>&1 &
 api_pid=$!
 until curl -fs http://127.0.0.1:5191/health/ready >/dev/null; do kill -0 $api_pid || exit 1; sleep 0.5; done

@@ -54,7 +54,7 @@ SQL
 
 dotnet Api/bin/Release/net10.0/Supporter.Api.dll --contentRoot "$repo/Api" --urls http://127.0.0.1:5192 \
   --Cluster:ClusterId=search "--Database:ConnectionString=$cs" --Jwt:ActiveKeyId=k --Jwt:SigningKeys:0:KeyId=k \
-  "--Jwt:SigningKeys:0:Secret=$(head -c 32 /dev/urandom | base64)" --BootstrapAdmin:Email=owner@search.test \
+  "--Jwt:SigningKeys:0:PrivateKeyPem=$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256)" --BootstrapAdmin:Email=owner@search.test \
   --BootstrapAdmin:Password=search-password-1 >"$logs/search-api.log" 2>&1 &
 api_pid=$!
 until curl -fs http://127.0.0.1:5192/health/ready >/dev/null; do kill -0 $api_pid || exit 1; sleep 0.5; done

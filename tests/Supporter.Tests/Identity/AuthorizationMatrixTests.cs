@@ -56,6 +56,8 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
 
     private static readonly Row[] Rows =
     [
+        // The public signing keys: anyone may fetch them to check a token.
+        new("GET", "/.well-known/jwks.json", _ => "/.well-known/jwks.json", _ => null, Expect(Ok, Ok, Ok, Ok, Ok, Ok)),
         new("GET", "/auth/me", _ => "/auth/me", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
         new("GET", "/auth/linked-accounts", _ => "/auth/linked-accounts", _ => null, Expect(Unauthorized, Ok, Ok, Ok, Ok, Ok)),
         new("DELETE", "/auth/linked-accounts/{provider}/{subject}", _ => $"/auth/linked-accounts/google/{Guid.NewGuid():N}", _ => null,
