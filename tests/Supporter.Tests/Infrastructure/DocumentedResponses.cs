@@ -23,6 +23,12 @@ public sealed class DocumentedResponses
     public void RecordFrom(IWebHostBuilder host) =>
         host.ConfigureServices(services => services.AddSingleton<IStartupFilter>(new Recorder(this)));
 
+    /// <summary>Whether a response of <paramref name="status"/> to this operation was seen.</summary>
+    public bool HasSeen(string method, string pattern, int status) => _seen.ContainsKey((method, Normalise(pattern), status));
+
+    /// <summary>Counts a response as seen, as if a host had given it.</summary>
+    public void Saw(string method, string pattern, int status, string path) => _seen.TryAdd((method, Normalise(pattern), status), path);
+
     /// <summary>Responses whose status the document does not declare for their operation, or whose operation it lacks.</summary>
     public async Task<IReadOnlyList<string>> UndeclaredAsync(WebApplicationFactory<Supporter.Api.Program> api)
     {
@@ -62,7 +68,7 @@ public sealed class DocumentedResponses
     private void Record(HttpContext http, Endpoint? endpoint)
     {
         if (endpoint is RouteEndpoint route)
-            _seen.TryAdd((http.Request.Method.ToUpperInvariant(), Normalise(route.RoutePattern.RawText!), http.Response.StatusCode), http.Request.Path);
+            Saw(http.Request.Method.ToUpperInvariant(), route.RoutePattern.RawText!, http.Response.StatusCode, http.Request.Path);
     }
 
     private sealed class Recorder(DocumentedResponses responses) : IStartupFilter

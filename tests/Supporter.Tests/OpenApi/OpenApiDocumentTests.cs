@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Supporter.Tests.Infrastructure;
 
 namespace Supporter.Tests.OpenApi;
@@ -146,6 +147,21 @@ public sealed class OpenApiDocumentTests(ApiFixture api)
         var undeclared = await api.Responses.UndeclaredAsync(api.Api);
 
         Assert.True(undeclared.Count == 0, string.Join(Environment.NewLine, undeclared));
+    }
+
+    [Fact]
+    public async Task The_check_sees_real_responses_and_names_an_undeclared_status()
+    {
+        var showtime = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.NotFound, (await api.Anonymous().GetAsync($"/api/showtimes/{showtime}")).StatusCode);
+        Assert.True(api.Responses.HasSeen("GET", "/api/showtimes/{showtimeId}", 404));
+
+        var responses = new DocumentedResponses();
+        responses.Saw("GET", "/api/showtimes/{showtimeId}", StatusCodes.Status418ImATeapot, $"/api/showtimes/{showtime}");
+        responses.Saw("GET", "/api/showtimes/{showtimeId}", StatusCodes.Status404NotFound, $"/api/showtimes/{showtime}");
+
+        var undeclared = Assert.Single(await responses.UndeclaredAsync(api.Api));
+        Assert.StartsWith("GET /api/showtimes/{showtimeId} answered 418", undeclared);
     }
 
     private static void FindLooseNumbers(JsonElement element, string path, List<string> loose)
