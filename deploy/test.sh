@@ -14,10 +14,12 @@ export SUPPORTER_TEST_DATABASE
 
 results="$repo/.local/test-results"
 rm -rf "$results"
+mkdir -p "$results"
 dotnet build Supporter.Orleans.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test Supporter.Orleans.sln -c Release --no-build -nologo \
-  --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=run" --results-directory "$results" "$@" || status=$?
+  --logger "console;verbosity=normal" --logger "trx;LogFilePrefix=run" --results-directory "$results" "$@" 2>&1 \
+  | tee "$results/console.log" || status=$?
 
 # One plain summary line over every test project.
 passed=0; failed=0; skipped=0
@@ -44,5 +46,14 @@ if (( failed > 0 )); then
     ' "$trx"
   done
 fi
-echo "tests: $passed passed, $failed failed, $skipped skipped"
+# A fixture that throws when disposed fails the run but no single test (the Api collection does so when a response
+# had a status the OpenAPI document does not declare): repeat its message too, and count it.
+cleanup=$(awk '/Cleanup Failure/ { show = 1 } show && /Stack Trace:/ { show = 0 }
+  show { sub(/^\[xUnit.net [0-9:.]+\] +/, ""); print "  " $0 }' "$results/console.log")
+if [[ -n "$cleanup" ]]; then
+  echo "FAILED fixture clean-up"
+  echo "$cleanup"
+fi
+cleanups=$(grep -c 'Cleanup Failure' "$results/console.log" || true)
+echo "tests: $passed passed, $failed failed, $skipped skipped$( (( cleanups > 0 )) && echo ", $cleanups fixture clean-up failure(s)")"
 exit "$status"

@@ -20,13 +20,10 @@ public static class AuditApi
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/admin/audit", AdminAudit).RequireAuthorization(Policies.Admin).WithTags("Support").WithName("ReadAuditLog")
-            .WithSummary($"The audit log: who did what, to what, when. {Filters}")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .WithSummary($"The audit log: who did what, to what, when. {Filters}");
         app.MapGet("/api/venues/{venueId}/audit", VenueAudit).RequireAuthorization(Policies.SignedIn).WithTags("Venues").WithName("ReadVenueAuditLog")
             .WithSummary($"The audit entries about your venue (owners, managers, admins). {Filters}")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 

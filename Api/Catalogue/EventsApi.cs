@@ -16,15 +16,22 @@ public static class EventsApi
     {
         var events = app.MapGroup("/api/events").WithTags("Events (management)").RequireAuthorization(Policies.SignedIn);
         events.MapPut("/{eventId}", SaveEvent).WithName("SaveEvent")
-            .WithSummary("Create a draft event or change its details. Send If-Match with the ETag you read to avoid overwriting someone's change.");
-        events.MapGet("/{eventId}", GetEvent).WithName("GetEvent").WithSummary("An event as its managers see it, drafts included.");
-        events.MapPost("/{eventId}/publish", Publish).WithName("PublishEvent").WithSummary("Put the event on sale (it needs a showtime).");
-        events.MapPost("/{eventId}/postpone", Postpone).WithName("PostponeEvent").WithSummary("Postpone a published event, giving a reason.");
-        events.MapPost("/{eventId}/cancel", Cancel).WithName("CancelEvent").WithSummary("Cancel the event for good, giving a reason.");
+            .WithSummary("Create a draft event or change its details. Send If-Match with the ETag you read to avoid overwriting someone's change.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        events.MapGet("/{eventId}", GetEvent).WithName("GetEvent").WithSummary("An event as its managers see it, drafts included.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        events.MapPost("/{eventId}/publish", Publish).WithName("PublishEvent").WithSummary("Put the event on sale (it needs a showtime).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        events.MapPost("/{eventId}/postpone", Postpone).WithName("PostponeEvent").WithSummary("Postpone a published event, giving a reason.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        events.MapPost("/{eventId}/cancel", Cancel).WithName("CancelEvent").WithSummary("Cancel the event for good, giving a reason.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         events.MapPut("/{eventId}/showtimes/{showtimeId}", PutShowtime).WithName("PutEventShowtime")
-            .WithSummary("Create or change a showtime: times at the venue, capacity, ticket types (price, fee, sale window, entry rule) and add-ons.");
+            .WithSummary("Create or change a showtime: times at the venue, capacity, ticket types (price, fee, sale window, entry rule) and add-ons.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         events.MapGet("/{eventId}/showtimes/{showtimeId}", GetShowtime).WithName("GetEventShowtime")
-            .WithSummary("A showtime as the event's managers see it, with which tier moves ran and how many tickets each moved.");
+            .WithSummary("A showtime as the event's managers see it, with which tier moves ran and how many tickets each moved.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

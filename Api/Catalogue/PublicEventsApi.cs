@@ -19,9 +19,11 @@ public static class PublicEventsApi
     {
         var events = app.MapGroup("/supporter/events").WithTags("Events");
         events.MapGet("/", Search).WithName("SearchEvents")
-            .WithSummary("Events on sale or announced. Filters: city, from, to, genre, venue, artist, q (free text). sort: date, -date, title, recent. Pages of `limit` (≤ 100), continued with `cursor`.");
+            .WithSummary("Events on sale or announced. Filters: city, from, to, genre, venue, artist, q (free text). sort: date, -date, title, recent. Pages of `limit` (≤ 100), continued with `cursor`.")
+            .Produces(StatusCodes.Status304NotModified);
         events.MapGet("/{eventId}", Find).WithName("GetPublicEvent")
-            .WithSummary("An event with its showtimes, ticket types, prices and availability (on_sale, few_left, sold_out, not_yet_on_sale, presale, sale_ended).");
+            .WithSummary("An event with its showtimes, ticket types, prices and availability (on_sale, few_left, sold_out, not_yet_on_sale, presale, sale_ended).")
+            .Produces(StatusCodes.Status304NotModified).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -12,10 +12,13 @@ public static class ToursApi
     public static IEndpointRouteBuilder MapToursApi(this IEndpointRouteBuilder app)
     {
         var tours = app.MapGroup("/api/tours").WithTags("Tours").RequireAuthorization(Policies.SignedIn);
-        tours.MapPut("/{tourId}", SaveTour).WithName("SaveTour").WithSummary("Create a tour for an artist, owned by a venue or agency you manage, or rename it.");
-        tours.MapGet("/{tourId}", GetTour).WithName("GetTour").WithSummary("A tour you manage.");
+        tours.MapPut("/{tourId}", SaveTour).WithName("SaveTour").WithSummary("Create a tour for an artist, owned by a venue or agency you manage, or rename it.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        tours.MapGet("/{tourId}", GetTour).WithName("GetTour").WithSummary("A tour you manage.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         tours.MapGet("/{tourId}/capacity", GetCapacity).WithName("GetTourCapacity")
-            .WithSummary("Every date of the tour with its capacity and tickets allocated, held, sold and remaining, live from the pools.");
+            .WithSummary("Every date of the tour with its capacity and tickets allocated, held, sold and remaining, live from the pools.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

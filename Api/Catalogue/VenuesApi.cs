@@ -12,8 +12,10 @@ public static class VenuesApi
     {
         var venues = app.MapGroup("/api/venues").WithTags("Venues");
         venues.MapPut("/{venueId}", SetProfile).RequireAuthorization(Policies.SignedIn).WithName("SetVenueProfile")
-            .WithSummary("Set your venue's public profile: address, city, country, map position and IANA time zone (owners, managers, admins).");
-        venues.MapGet("/{venueId}", GetProfile).WithName("GetVenueProfile").WithSummary("A venue's public profile.");
+            .WithSummary("Set your venue's public profile: address, city, country, map position and IANA time zone (owners, managers, admins).")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        venues.MapGet("/{venueId}", GetProfile).WithName("GetVenueProfile").WithSummary("A venue's public profile.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

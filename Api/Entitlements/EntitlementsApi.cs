@@ -16,9 +16,12 @@ public static class EntitlementsApi
     public static IEndpointRouteBuilder MapEntitlementsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/supporters/{supporterId}/entitlements").WithTags("Entitlements (admins)").RequireAuthorization(Policies.Admin);
-        group.MapGet("/", List).WithName("ListEntitlements").WithSummary("A supporter's entitlements.");
-        group.MapPut("/{key}", Grant).WithName("GrantEntitlement").WithSummary("Grant (or replace) an entitlement, optionally until a time.");
-        group.MapDelete("/{key}", Revoke).WithName("RevokeEntitlement").WithSummary("Revoke an entitlement.");
+        group.MapGet("/", List).WithName("ListEntitlements").WithSummary("A supporter's entitlements.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{key}", Grant).WithName("GrantEntitlement").WithSummary("Grant (or replace) an entitlement, optionally until a time.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapDelete("/{key}", Revoke).WithName("RevokeEntitlement").WithSummary("Revoke an entitlement.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

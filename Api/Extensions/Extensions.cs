@@ -47,7 +47,8 @@ public static class Extensions
         builder.Services.AddExceptionHandler<StateUnavailableHandler>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase)));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
-        builder.Services.AddOpenApi(options => options.AddIdempotencyKeyHeaders());
+        builder.Services.AddStrictJson();
+        builder.Services.AddSupporterOpenApi();
         return builder;
     }
 

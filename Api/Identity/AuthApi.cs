@@ -21,14 +21,17 @@ public static class AuthApi
         open.MapPost("/password-reset", RequestPasswordReset).WithName("RequestPasswordReset").WithSummary("E-mail a password-reset token.");
         open.MapPost("/password-reset/confirm", ResetPassword).WithName("ResetPassword")
             .WithSummary("Set a new password with the e-mailed token; signs out every session and signs you in.");
-        open.MapPost("/login", Login).WithName("Login").WithSummary("Sign in with e-mail and password.");
+        open.MapPost("/login", Login).WithName("Login").WithSummary("Sign in with e-mail and password.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
         open.MapPost("/refresh", Refresh).WithName("Refresh")
-            .WithSummary("Trade a refresh token for new tokens. Each refresh token works once; reusing one signs its session out.");
+            .WithSummary("Trade a refresh token for new tokens. Each refresh token works once; reusing one signs its session out.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         var signedIn = app.MapGroup("/auth").WithTags("Authentication").RequireAuthorization(Policies.SignedIn);
         signedIn.MapPost("/logout", Logout).WithName("Logout").WithSummary("Sign this session out.");
         signedIn.MapPost("/logout-all", LogoutEverywhere).WithName("LogoutEverywhere").WithSummary("Sign out on every device.");
-        signedIn.MapGet("/me", Me).WithName("Me").WithSummary("The signed-in account.");
+        signedIn.MapGet("/me", Me).WithName("Me").WithSummary("The signed-in account.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

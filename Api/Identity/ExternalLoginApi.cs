@@ -16,17 +16,24 @@ public static class ExternalLoginApi
     {
         var oauth = app.MapGroup("/auth/oauth").WithTags("Sign-in with a provider").RequireRateLimiting(RateLimits.Authentication);
         oauth.MapGet("/{provider}/start", Start).WithName("StartExternalSignIn")
-            .WithSummary("Redirects to the provider (google, facebook, patreon, artistspace) with state and PKCE.");
+            .WithSummary("Redirects to the provider (google, facebook, patreon, artistspace) with state and PKCE.")
+            .Produces(StatusCodes.Status302Found).ProducesProblem(StatusCodes.Status404NotFound);
         // Configured providers' callbacks are answered by their handlers before routing; this answers the rest.
         oauth.MapGet("/{provider}/callback", UnknownCallback).WithName("ExternalSignInCallback")
-            .WithSummary("Where the provider sends the browser back; answers with our tokens (201 for a new account).");
+            .WithSummary("Where the provider sends the browser back; answers with our tokens (201 for a new account).")
+            .Produces<TokenResponse>(StatusCodes.Status200OK).Produces<TokenResponse>(StatusCodes.Status201Created)
+            // What the provider's handler answers from ExternalSignIn, before this handler would run.
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status502BadGateway).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         oauth.MapPost("/link", ConfirmLink).RequireAuthorization(Policies.SignedIn).WithName("ConfirmLink")
-            .WithSummary("Link a provider account to yours with the linkToken a provider sign-in gave you.");
+            .WithSummary("Link a provider account to yours with the linkToken a provider sign-in gave you.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/auth/linked-accounts", LinkedAccounts).WithTags("Sign-in with a provider").RequireAuthorization(Policies.SignedIn)
             .WithName("LinkedAccounts").WithSummary("The provider accounts you can sign in with, and grants still being revoked.");
         app.MapDelete("/auth/linked-accounts/{provider}/{subject}", Unlink).WithTags("Sign-in with a provider").RequireAuthorization(Policies.SignedIn)
-            .WithName("Unlink").WithSummary("Stop signing in with a provider account and revoke its grant (retried later if the provider is down).");
+            .WithName("Unlink").WithSummary("Stop signing in with a provider account and revoke its grant (retried later if the provider is down).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

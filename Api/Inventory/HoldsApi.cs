@@ -23,15 +23,19 @@ public static class HoldsApi
         holds.MapPost("/", CreateHold)
             .RequireIdempotencyKey(acceptsRequestId: true)
             .WithName("CreateHold")
-            .WithSummary($"Hold tickets until the hold expires. Send a unique {Idempotency.Header} (or {Idempotency.RequestIdHeader}); a retry with it gets the same hold.");
-        holds.MapGet("/{holdId}", GetHold).WithName("GetHold").WithSummary("One of your holds.");
-        holds.MapDelete("/{holdId}", ReleaseHold).WithName("ReleaseHold").WithSummary("Give your hold's tickets back.");
+            .WithSummary($"Hold tickets until the hold expires. Send a unique {Idempotency.Header} (or {Idempotency.RequestIdHeader}); a retry with it gets the same hold.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        holds.MapGet("/{holdId}", GetHold).WithName("GetHold").WithSummary("One of your holds.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        holds.MapDelete("/{holdId}", ReleaseHold).WithName("ReleaseHold").WithSummary("Give your hold's tickets back.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/api/showtimes/{showtimeId}/allowance", GetAllowance)
             .WithTags("Holds")
             .RequireAuthorization(Policies.Supporter)
             .WithName("GetAllowance")
-            .WithSummary("How many tickets you may still take at this showtime (its per-supporter cap, less what you hold or bought).");
+            .WithSummary("How many tickets you may still take at this showtime (its per-supporter cap, less what you hold or bought).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

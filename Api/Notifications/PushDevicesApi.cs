@@ -18,7 +18,8 @@ public static class PushDevicesApi
         devices.MapGet("/", List).WithName("ListPushDevices").WithSummary("Your devices registered for push notifications, most recently seen first.");
         devices.MapPut("/{token}", Register).WithName("RegisterPushDevice")
             .WithSummary($"Register this device's push token ({{ platform: android | ios | web }}); at most {PushDevices.MaxPerSupporter} are kept.");
-        devices.MapDelete("/{token}", Remove).WithName("RemovePushDevice").WithSummary("Stop sending push notifications to this device.");
+        devices.MapDelete("/{token}", Remove).WithName("RemovePushDevice").WithSummary("Stop sending push notifications to this device.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -22,14 +22,17 @@ public static class OrdersApi
         var orders = app.MapGroup("/supporter/orders").WithTags("Orders");
         orders.MapPost("/", PlaceOrder).RequireAuthorization(Policies.Supporter).RequireIdempotencyKey().WithName("PlaceOrder")
             .WithSummary($"Buy what you hold. Send a unique {Idempotency.Header}; a retry with it gets the same order. Pay with the returned client secret, "
-                + "or send paymentMethod 'default' to pay with your saved card at once.");
+                + "or send paymentMethod 'default' to pay with your saved card at once.")
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         orders.MapGet("/", ListOrders).RequireAuthorization(Policies.Supporter).WithName("ListOrders").WithSummary("Your orders, newest first.");
         orders.MapGet("/{orderId}", GetOrder).RequireAuthorization(Policies.SignedIn).WithName("GetOrder")
-            .WithSummary("One order: yours, or (for its venue's staff and admins) one bought at your venue.");
+            .WithSummary("One order: yours, or (for its venue's staff and admins) one bought at your venue.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         var tickets = app.MapGroup("/supporter/tickets").WithTags("Tickets").RequireAuthorization(Policies.Supporter);
         tickets.MapGet("/", ListTickets).WithName("ListTickets").WithSummary("The tickets you hold, newest first.");
-        tickets.MapGet("/{ticketId}", GetTicket).WithName("GetTicket").WithSummary("One of your tickets.");
+        tickets.MapGet("/{ticketId}", GetTicket).WithName("GetTicket").WithSummary("One of your tickets.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -20,10 +20,12 @@ public static class RefundsApi
     {
         app.MapPost("/supporter/orders/{orderId}/refunds", SupporterRefund).RequireAuthorization(Policies.Supporter).RequireIdempotencyKey()
             .WithTags("Orders").WithName("RefundOrder")
-            .WithSummary($"Refund tickets of your order (all still valid if none are named), while the show's refund policy allows it. Send an {Idempotency.Header}.");
+            .WithSummary($"Refund tickets of your order (all still valid if none are named), while the show's refund policy allows it. Send an {Idempotency.Header}.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         app.MapPost("/admin/orders/{orderId}/refunds", AdminRefund).RequireAuthorization(Policies.Admin).RequireIdempotencyKey()
             .WithTags("Support").WithName("AdminRefundOrder")
-            .WithSummary($"Refund tickets of any order, or an amount (a goodwill refund voids only the tickets named). Send an {Idempotency.Header}.");
+            .WithSummary($"Refund tickets of any order, or an amount (a goodwill refund voids only the tickets named). Send an {Idempotency.Header}.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         return app;
     }
 

@@ -17,11 +17,15 @@ public static class OrganisationsApi
     {
         var organisations = app.MapGroup("/api/organisations").WithTags("Organisations").RequireAuthorization(Policies.SignedIn);
         organisations.MapPut("/{organisationId}", CreateOrganisation).WithName("CreateOrganisation")
-            .WithSummary("Create a venue (its id is the venue's id) or booking agency; you become its owner. Idempotent.");
-        organisations.MapGet("/{organisationId}", GetOrganisation).WithName("GetOrganisation").WithSummary("An organisation and its members (members and admins).");
+            .WithSummary("Create a venue (its id is the venue's id) or booking agency; you become its owner. Idempotent.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapGet("/{organisationId}", GetOrganisation).WithName("GetOrganisation").WithSummary("An organisation and its members (members and admins).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         organisations.MapPut("/{organisationId}/members", SetMember).WithName("SetMember")
-            .WithSummary("Give an account a role. Owners grant any role; managers add door staff.");
-        organisations.MapDelete("/{organisationId}/members/{userId}", RemoveMember).WithName("RemoveMember").WithSummary("Remove a member (owners).");
+            .WithSummary("Give an account a role. Owners grant any role; managers add door staff.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        organisations.MapDelete("/{organisationId}/members/{userId}", RemoveMember).WithName("RemoveMember").WithSummary("Remove a member (owners).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

@@ -18,9 +18,11 @@ public static class PaymentMethodsApi
     {
         var methods = app.MapGroup("/supporters/payment-methods").WithTags("Payments").RequireAuthorization(Policies.Supporter);
         methods.MapGet("/default", GetDefault).WithName("GetDefaultPaymentMethod")
-            .WithSummary("Your saved card, if you have one (one the payment provider no longer has is forgotten).");
+            .WithSummary("Your saved card, if you have one (one the payment provider no longer has is forgotten).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         methods.MapDelete("/default", RemoveDefault).WithName("RemoveDefaultPaymentMethod")
-            .WithSummary("Remove your saved card; it is detached at the payment provider and cannot be charged again (one the provider no longer has is just forgotten).");
+            .WithSummary("Remove your saved card; it is detached at the payment provider and cannot be charged again (one the provider no longer has is just forgotten).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

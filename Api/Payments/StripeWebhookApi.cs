@@ -20,7 +20,8 @@ public static class StripeWebhookApi
     public static IEndpointRouteBuilder MapStripeWebhookApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/webhooks/stripe", Receive).AllowAnonymous().WithTags("Webhooks").WithName("StripeWebhook")
-            .WithSummary("Stripe's events, signed with the endpoint's secret.").ActingAs(AuditActor.Stripe);
+            .WithSummary("Stripe's events, signed with the endpoint's secret.").ActingAs(AuditActor.Stripe)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         return app;
     }
 

@@ -14,8 +14,10 @@ public static class PresaleApi
     {
         var presale = app.MapGroup("/api/events/{eventId}/presale").WithTags("Events (management)").RequireAuthorization(Policies.SignedIn);
         presale.MapPut("/", Configure).WithName("ConfigurePresale")
-            .WithSummary("Set the presale codes (maxUses 1 is single-use) and the entitlements that grant presale access. Uses so far are kept.");
-        presale.MapGet("/", Get).WithName("GetPresale").WithSummary("The presale codes with how often each was used, and the entitlements.");
+            .WithSummary("Set the presale codes (maxUses 1 is single-use) and the entitlements that grant presale access. Uses so far are kept.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        presale.MapGet("/", Get).WithName("GetPresale").WithSummary("The presale codes with how often each was used, and the entitlements.")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

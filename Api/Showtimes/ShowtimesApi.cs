@@ -15,13 +15,16 @@ public static class ShowtimesApi
         var venue = app.MapGroup("/api/venues/{venueId}/showtimes").WithTags("Showtimes (venues)").RequireAuthorization(Policies.SignedIn);
         venue.MapPut("/{showtimeId}", CreateShowtime)
             .WithName("CreateShowtime")
-            .WithSummary("Create a showtime at your venue with its ticket types (owners, managers and admins; the same definition again is 200).");
+            .WithSummary("Create a showtime at your venue with its ticket types (owners, managers and admins; the same definition again is 200).")
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
 
         var open = app.MapGroup("/api/showtimes").WithTags("Showtimes");
-        open.MapGet("/{showtimeId}", GetShowtime).WithName("GetShowtime").WithSummary("A showtime's definition.");
+        open.MapGet("/{showtimeId}", GetShowtime).WithName("GetShowtime").WithSummary("A showtime's definition.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         open.MapGet("/{showtimeId}/availability", GetAvailability)
             .WithName("GetAvailability")
-            .WithSummary("Capacity, held, sold and remaining per ticket type.");
+            .WithSummary("Capacity, held, sold and remaining per ticket type.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

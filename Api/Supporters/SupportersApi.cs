@@ -13,19 +13,27 @@ public static class SupportersApi
     public static IEndpointRouteBuilder MapSupportersApi(this IEndpointRouteBuilder app)
     {
         var own = app.MapGroup("/supporters").WithTags("Supporters").RequireAuthorization(Policies.Supporter);
-        own.MapGet("/profile", GetOwnProfile).WithName("GetProfile").WithSummary("Your profile.");
-        own.MapPut("/profile", ReplaceProfile).WithName("ReplaceProfile").WithSummary("Replace your profile's editable fields.");
-        own.MapPatch("/profile", PatchProfile).WithName("PatchProfile").WithSummary("Change some of your profile's fields.");
-        own.MapGet("/preferences", GetPreferences).WithName("GetPreferences").WithSummary("Your notification preferences.");
-        own.MapPut("/preferences", SetPreferences).WithName("SetPreferences").WithSummary("Replace your notification preferences.");
-        own.MapPost("/referral", ApplyReferral).WithName("ApplyReferral").WithSummary("Name the supporter who referred you (once).");
+        own.MapGet("/profile", GetOwnProfile).WithName("GetProfile").WithSummary("Your profile.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        own.MapPut("/profile", ReplaceProfile).WithName("ReplaceProfile").WithSummary("Replace your profile's editable fields.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        own.MapPatch("/profile", PatchProfile).WithName("PatchProfile").WithSummary("Change some of your profile's fields.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        own.MapGet("/preferences", GetPreferences).WithName("GetPreferences").WithSummary("Your notification preferences.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        own.MapPut("/preferences", SetPreferences).WithName("SetPreferences").WithSummary("Replace your notification preferences.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        own.MapPost("/referral", ApplyReferral).WithName("ApplyReferral").WithSummary("Name the supporter who referred you (once).")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
         app.MapGet("/supporters/{userId}/profile", GetAnyProfile)
             .WithTags("Supporters").RequireAuthorization(Policies.Admin)
-            .WithName("GetSupporterProfile").WithSummary("Any supporter's profile (admins).");
+            .WithName("GetSupporterProfile").WithSummary("Any supporter's profile (admins).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/supporters/{userId}/preferences", GetAnyPreferences)
             .WithTags("Supporters").RequireAuthorization(Policies.Admin)
-            .WithName("GetSupporterPreferences").WithSummary("Any supporter's notification preferences (admins).");
+            .WithName("GetSupporterPreferences").WithSummary("Any supporter's notification preferences (admins).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

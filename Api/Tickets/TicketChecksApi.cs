@@ -19,7 +19,8 @@ public static class TicketChecksApi
     public static IEndpointRouteBuilder MapTicketChecksApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/tickets/verify", Verify).RequireAuthorization(Policies.SignedIn).WithTags("Tickets").WithName("VerifyTicket")
-            .WithSummary("Whether a ticket's QR code is valid now (nothing is checked in).");
+            .WithSummary("Whether a ticket's QR code is valid now (nothing is checked in).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

@@ -21,14 +21,18 @@ public static class TransfersApi
     {
         var tickets = app.MapGroup("/supporter/tickets/{ticketId}/transfers").WithTags("Transfers").RequireAuthorization(Policies.Supporter);
         tickets.MapPost("/", Offer).RequireIdempotencyKey().WithName("OfferTransfer")
-            .WithSummary($"Offer your ticket to a supporter (supporterId) or to an e-mail address. Send an {Idempotency.Header}.");
-        tickets.MapPost("/{transferId}/cancel", Cancel).WithName("CancelTransfer").WithSummary("Withdraw a transfer nobody answered yet.");
+            .WithSummary($"Offer your ticket to a supporter (supporterId) or to an e-mail address. Send an {Idempotency.Header}.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        tickets.MapPost("/{transferId}/cancel", Cancel).WithName("CancelTransfer").WithSummary("Withdraw a transfer nobody answered yet.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         tickets.MapPost("/{transferId}/accept", (string ticketId, string transferId, ClaimsPrincipal user, IClusterClient cluster) =>
             Answer(ticketId, transferId, accept: true, user, cluster)).WithName("AcceptTransfer")
-            .WithSummary("Accept a ticket offered to you: it becomes yours, with a new QR code.");
+            .WithSummary("Accept a ticket offered to you: it becomes yours, with a new QR code.")
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         tickets.MapPost("/{transferId}/decline", (string ticketId, string transferId, ClaimsPrincipal user, IClusterClient cluster) =>
             Answer(ticketId, transferId, accept: false, user, cluster)).WithName("DeclineTransfer")
-            .WithSummary("Decline a ticket offered to you.");
+            .WithSummary("Decline a ticket offered to you.")
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         app.MapGet("/supporter/transfers", List).RequireAuthorization(Policies.Supporter).WithTags("Transfers").WithName("ListTransfers")
             .WithSummary("Transfers waiting for you or answered (direction=incoming, the default) or the ones you sent (direction=outgoing).");
         return app;

@@ -24,6 +24,8 @@ public sealed class ApiFixture : IAsyncLifetime
     public FakeIdentityProvider IdentityProvider { get; private set; } = null!;
     public FakeSmtpServer Mail { get; private set; } = null!;
     public StripeEmulatorServer Stripe { get; private set; } = null!;
+    /// <summary>Every response the Api gave; on disposal each must be declared by the OpenAPI document.</summary>
+    public DocumentedResponses Responses { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -32,7 +34,11 @@ public sealed class ApiFixture : IAsyncLifetime
         // Webhooks go to the API, which starts after the cluster; the emulator asks for its handler when it first sends.
         Stripe = await StripeEmulatorServer.StartAsync(() => Api.Server.CreateHandler());
         Cluster = await SupporterTestCluster.StartAsync(settings: [.. IdentityProvider.SiloSettings(), .. Mail.SiloSettings(), .. Stripe.SiloSettings()]);
-        Api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(ConnectToCluster);
+        Api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(host =>
+        {
+            ConnectToCluster(host);
+            Responses.RecordFrom(host);
+        });
         Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectToCluster);
         // Start both hosts now, so the first test does not pay for it.
         _ = Api.Server;
@@ -127,14 +133,21 @@ public sealed class ApiFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Last, over everything the collection's tests sent: a status the document does not declare fails the run.
+        var undeclared = await Responses.UndeclaredAsync(Api);
         await Api.DisposeAsync();
         await Hub.DisposeAsync();
         await Cluster.DisposeAsync();
         await IdentityProvider.DisposeAsync();
         await Mail.DisposeAsync();
         await Stripe.DisposeAsync();
+        if (undeclared.Count > 0)
+            throw new UndeclaredResponsesException(undeclared);
     }
 }
+
+public sealed class UndeclaredResponsesException(IReadOnlyList<string> undeclared) : Exception(
+    $"{undeclared.Count} response(s) seen in the tests are not declared by /openapi/v1.json:{Environment.NewLine}" + string.Join(Environment.NewLine, undeclared));
 
 [CollectionDefinition(Name)]
 public sealed class ApiCollection : ICollectionFixture<ApiFixture>
