@@ -20,9 +20,6 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     /// </summary>
     Task<ReserveResult> Reserve(ReserveRequest request);
 
-    /// <summary><see cref="Reserve"/> without a presale grant.</summary>
-    Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity);
-
     /// <summary>Turns a live hold into sold tickets. Confirming twice is the same as once.</summary>
     Task<HoldResult> Confirm(Guid holdId);
 

@@ -99,9 +99,6 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         return new ConfigureResult(true, null);
     }
 
-    public Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity) =>
-        Reserve(new ReserveRequest(requestId, supporterId, quantity));
-
     public async Task<ReserveResult> Reserve(ReserveRequest request)
     {
         _commit.ThrowIfBroken();
