@@ -101,7 +101,7 @@ public sealed partial class AccountGrain(
 
     private SupporterProfile? Profile() => State.Exists && State.Type == UserType.Supporter
         ? new SupporterProfile(UserId, State.Email, State.Details!, State.LoyaltyTier, State.ReferrerCode ?? "", State.ReferredBy,
-            State.Referred.Count, [.. State.WalletTokens], State.StripeCustomerId, State.DefaultPaymentMethodId, State.CreatedAt, State.UpdatedAt)
+            State.Referred.Count, [.. State.WalletTokens], State.CreatedAt, State.UpdatedAt)
         : null;
 
     public async Task<ProfileResult> UpdateProfile(ProfileChange change)
