@@ -9,6 +9,7 @@ namespace Supporter.Inventory;
 /// per-supporter cap first; holds it counts against the cap are confirmed and released through it as well.
 /// </para>
 /// </summary>
+[Alias("inventory.pool-grain")]
 public interface IInventoryPoolGrain : IGrainWithStringKey
 {
     /// <summary>Sets up or adjusts the pool. Idempotent; an allocation below what is held and sold is refused.</summary>

@@ -12,6 +12,7 @@ namespace Supporter.Grains.Identity;
 /// rotation and the multi-step creation free of races. Every change is stored before it is reported, then copied to
 /// the relational tables (best effort; redone on activation).
 /// </summary>
+[GrainType("account")]
 public sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Domain)] IPersistentState<AccountState> state,
     IIdentityDirectory directory,

@@ -15,6 +15,7 @@ namespace Supporter.Grains.Inventory;
 /// back on the exact second, whatever timers do), by a timer while active, and by a durable reminder otherwise.
 /// </summary>
 [Reentrant]
+[GrainType("inventorypool")]
 public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRemindable
 {
     internal const string ExpiryReminderName = "hold-expiry";
