@@ -1,4 +1,6 @@
+using Supporter.Api.Payments;
 using Supporter.Identity;
+using Supporter.Orders;
 
 namespace Supporter.Api.Supporters;
 
@@ -27,18 +29,19 @@ public sealed record ProfileResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
-    public static ProfileResponse From(SupporterProfile p) => new(
+    /// <summary>The account's profile with the card saved in the supporter's payment methods, if any.</summary>
+    public static ProfileResponse From(SupporterProfile p, SavedPaymentMethod? defaultCard) => new(
         p.UserId, p.Email, p.Details.DisplayName, p.Details.HomeCity, p.Details.FavouriteGenres, p.Details.MarketingConsent,
         p.Details.Locale, p.LoyaltyTier.ToString().ToLowerInvariant(), p.ReferrerCode, p.ReferredBy, p.ReferralCount,
         [.. p.WalletTokens.Select(t => new WalletTokenResponse(t.Platform, t.AddedAt))],
-        new PaymentDefaultsResponse(p.StripeCustomerId, p.DefaultPaymentMethodId), p.CreatedAt, p.UpdatedAt);
+        new PaymentDefaultsResponse(defaultCard is null ? null : PaymentMethodResponse.From(defaultCard)), p.CreatedAt, p.UpdatedAt);
 }
 
 /// <summary>Which wallets have a device registered; the tokens themselves are never shown.</summary>
 public sealed record WalletTokenResponse(string Platform, DateTimeOffset AddedAt);
 
-/// <summary>Filled by payments: the Stripe customer and the card used by default.</summary>
-public sealed record PaymentDefaultsResponse(string? StripeCustomerId, string? DefaultPaymentMethodId);
+/// <summary>The card an order pays with when it asks for <c>paymentMethod: "default"</c>, or null when none is saved.</summary>
+public sealed record PaymentDefaultsResponse(PaymentMethodResponse? DefaultPaymentMethod);
 
 public sealed record PreferencesDocument(
     PresaleAlertsDocument? PresaleAlerts,

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Supporter.Api.Identity;
 using Supporter.Api.Infrastructure;
 using Supporter.Identity;
+using Supporter.Orders;
 
 namespace Supporter.Api.Supporters;
 
@@ -43,10 +44,21 @@ public static class SupportersApi
     public static Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> GetAnyProfile(string userId, IClusterClient cluster) =>
         Ids.TryParse(userId, out var id) ? ProfileOf(id, cluster) : Task.FromResult<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>>(Ids.Malformed(nameof(userId)));
 
-    private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> ProfileOf(Guid userId, IClusterClient cluster) =>
-        await cluster.GetGrain<IAccountGrain>(userId).GetProfile() is { } profile
-            ? TypedResults.Ok(ProfileResponse.From(profile))
+    private static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> ProfileOf(Guid userId, IClusterClient cluster)
+    {
+        var (profile, card) = (cluster.GetGrain<IAccountGrain>(userId).GetProfile(), DefaultCardOf(userId, cluster));
+        await Task.WhenAll(profile, card);
+        return await profile is { } found
+            ? TypedResults.Ok(ProfileResponse.From(found, await card))
             : Problems.NotFound($"There is no supporter {userId}.");
+    }
+
+    /// <summary>
+    /// The card as the payment-methods grain stored it, where saving and removing a card happen; not re-checked with
+    /// the provider (that is <c>GET /supporters/payment-methods/default</c>), so a profile never waits for Stripe.
+    /// </summary>
+    private static Task<SavedPaymentMethod?> DefaultCardOf(Guid userId, IClusterClient cluster) =>
+        cluster.GetGrain<IPaymentMethodsGrain>(userId).GetDefault();
 
     public static Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> ReplaceProfile(
         ProfileRequest request, ClaimsPrincipal user, IClusterClient cluster)
@@ -73,7 +85,7 @@ public static class SupportersApi
         var result = await cluster.GetGrain<IAccountGrain>(user.UserId()).UpdateProfile(change);
         return result switch
         {
-            ProfileUpdated updated => TypedResults.Ok(ProfileResponse.From(updated.Profile)),
+            ProfileUpdated updated => TypedResults.Ok(ProfileResponse.From(updated.Profile, await DefaultCardOf(user.UserId(), cluster))),
             ProfileInvalid invalid => Problems.Invalid(invalid.Errors.ToDictionary()),
             _ => Problems.NotFound("Your account has no supporter profile."),
         };

@@ -5,6 +5,7 @@ namespace Supporter.Catalogue;
 /// the venue or of the promoting agency change it; changes to a published event are recorded as
 /// <see cref="CatalogueChange"/>s. Key: the event's id.
 /// </summary>
+[Alias("catalogue.event-grain")]
 public interface IEventGrain : IGrainWithGuidKey
 {
     /// <summary>

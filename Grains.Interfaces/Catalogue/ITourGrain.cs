@@ -4,6 +4,7 @@ namespace Supporter.Catalogue;
 /// A tour: one artist's run of events, owned by the venue or agency that books it. Events join a tour through
 /// their details; the tour's capacity view adds up its showtimes' pools.
 /// </summary>
+[Alias("catalogue.tour-grain")]
 public interface ITourGrain : IGrainWithGuidKey
 {
     /// <summary>Creates or renames the tour (the owning organisation's owners and managers, or admins).</summary>

@@ -4,6 +4,7 @@ namespace Supporter.Catalogue;
 /// A venue's public profile. Key: the venue's id, which is also its organisation's id, so the organisation's
 /// owners and managers are the ones who change it.
 /// </summary>
+[Alias("catalogue.venue-grain")]
 public interface IVenueGrain : IGrainWithGuidKey
 {
     /// <summary>Sets the profile (idempotent: the same profile again changes nothing).</summary>

@@ -5,6 +5,7 @@ namespace Supporter.Entitlements;
 /// events. A membership sync (Patreon) grants and revokes them here under its own source; an admin can too.
 /// Granting under the same key again replaces the earlier grant, so syncs may repeat themselves.
 /// </summary>
+[Alias("entitlements.entitlements-grain")]
 public interface IEntitlementsGrain : IGrainWithGuidKey
 {
     /// <summary>Grants (or replaces) the entitlement; false if no supporter has this id, and nothing is stored.</summary>

@@ -7,6 +7,7 @@ namespace Supporter.Identity;
 /// One account (key: user id): who it is, its supporter profile and preferences, its organisation memberships and
 /// its signed-in sessions. Everything about a user that must change atomically changes here.
 /// </summary>
+[Alias("identity.account-grain")]
 public interface IAccountGrain : IGrainWithGuidKey
 {
     /// <summary>Creates the account. Idempotent for the same request id; otherwise an existing account is kept.</summary>

@@ -5,6 +5,7 @@ namespace Supporter.Identity;
 /// identity is what makes an address belong to one account only, and its single-threaded turn counts failed
 /// attempts without races.
 /// </summary>
+[Alias("identity.email-login-grain")]
 public interface IEmailLoginGrain : IGrainWithStringKey
 {
     /// <summary>

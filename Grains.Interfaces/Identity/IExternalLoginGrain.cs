@@ -6,6 +6,7 @@ namespace Supporter.Identity;
 /// Sign-in through one provider account (key: <c>{provider}/{subject}</c>, see <see cref="ExternalLogins.Key"/>).
 /// The grain's identity makes a provider account belong to one of our accounts only.
 /// </summary>
+[Alias("identity.external-login-grain")]
 public interface IExternalLoginGrain : IGrainWithStringKey
 {
     /// <summary>

@@ -4,6 +4,7 @@ namespace Supporter.Identity;
 /// A shareable referrer code (key: the code, upper case). The grain's identity makes a code belong to one
 /// supporter only.
 /// </summary>
+[Alias("identity.referral-code-grain")]
 public interface IReferralCodeGrain : IGrainWithStringKey
 {
     /// <summary>Takes the code for <paramref name="userId"/>. True if it is now theirs (or already was).</summary>

@@ -60,7 +60,11 @@ public sealed record WalletToken(
     [property: Id(1)] string Token,
     [property: Id(2)] DateTimeOffset AddedAt);
 
-/// <summary>A supporter's whole profile as others read it.</summary>
+/// <summary>
+/// A supporter's whole profile as the account knows it. The saved card is not part of it: it lives with the
+/// supporter's payment methods (<c>IPaymentMethodsGrain</c>). Ids 8 and 9 (copies of the Stripe customer and card
+/// that were never filled) are retired: never reuse them.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("identity.supporter-profile")]
 public sealed record SupporterProfile(
     [property: Id(0)] Guid UserId,
@@ -71,8 +75,6 @@ public sealed record SupporterProfile(
     [property: Id(5)] Guid? ReferredBy,
     [property: Id(6)] int ReferralCount,
     [property: Id(7)] ImmutableArray<WalletToken> WalletTokens,
-    [property: Id(8)] string? StripeCustomerId,
-    [property: Id(9)] string? DefaultPaymentMethodId,
     [property: Id(10)] DateTimeOffset CreatedAt,
     [property: Id(11)] DateTimeOffset UpdatedAt);
 

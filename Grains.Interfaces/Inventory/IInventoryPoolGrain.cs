@@ -9,6 +9,7 @@ namespace Supporter.Inventory;
 /// per-supporter cap first; holds it counts against the cap are confirmed and released through it as well.
 /// </para>
 /// </summary>
+[Alias("inventory.pool-grain")]
 public interface IInventoryPoolGrain : IGrainWithStringKey
 {
     /// <summary>Sets up or adjusts the pool. Idempotent; an allocation below what is held and sold is refused.</summary>
@@ -19,9 +20,6 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     /// The same request id always yields the outcome of its first successful attempt.
     /// </summary>
     Task<ReserveResult> Reserve(ReserveRequest request);
-
-    /// <summary><see cref="Reserve"/> without a presale grant.</summary>
-    Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity);
 
     /// <summary>Turns a live hold into sold tickets. Confirming twice is the same as once.</summary>
     Task<HoldResult> Confirm(Guid holdId);

@@ -6,6 +6,7 @@ namespace Supporter.Inventory;
 /// grain per supporter, its turn serialises that supporter's concurrent requests, so the cap holds without locks
 /// and without touching the hot pools. Key: the showtime id, with the supporter id as key extension.
 /// </summary>
+[Alias("inventory.supporter-showtime-grain")]
 public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
 {
     /// <summary>

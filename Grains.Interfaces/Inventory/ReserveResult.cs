@@ -1,6 +1,6 @@
 namespace Supporter.Inventory;
 
-/// <summary>Outcome of <see cref="IInventoryPoolGrain.TryReserve"/>: one of the sealed records below.</summary>
+/// <summary>Outcome of <see cref="IInventoryPoolGrain.Reserve"/>: one of the sealed records below.</summary>
 [GenerateSerializer, Alias("inventory.reserve-result")]
 public abstract record ReserveResult;
 

@@ -7,6 +7,7 @@ namespace Supporter.Notifications;
 /// install and belongs to whoever registered it last. At most <see cref="PushDevices.MaxPerSupporter"/> are kept: a
 /// new one pushes out the one seen least recently. Devices the provider reports as gone are dropped by the sender.
 /// </summary>
+[Alias("notifications.push-devices-grain")]
 public interface IPushDevicesGrain : IGrainWithGuidKey
 {
     /// <summary>Registers the device, or notes that it was seen again. Idempotent.</summary>

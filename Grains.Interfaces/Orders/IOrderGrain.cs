@@ -5,6 +5,7 @@ namespace Supporter.Orders;
 /// the payment provider for an intent and, when the provider reports the payment, confirms the holds and mints the
 /// tickets. Key: <see cref="OrderIds.For"/>.
 /// </summary>
+[Alias("orders.order-grain")]
 public interface IOrderGrain : IGrainWithGuidKey
 {
     /// <summary>Places the order, or answers a retry of the same request with the order as it stands.</summary>

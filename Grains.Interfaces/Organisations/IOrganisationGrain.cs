@@ -7,6 +7,7 @@ namespace Supporter.Organisations;
 /// A venue or booking agency and its members (key: organisation id; a venue organisation's id is the venue's id).
 /// Membership changes are copied to the member's <see cref="IAccountGrain"/>, which puts them in the tokens.
 /// </summary>
+[Alias("organisations.organisation-grain")]
 public interface IOrganisationGrain : IGrainWithGuidKey
 {
     /// <summary>Creates the organisation with its first owner. The same request again is not an error.</summary>

@@ -5,6 +5,7 @@ namespace Supporter.Payments;
 /// first time they ask to keep a card, and the one card kept for paying in a single step. The card itself stays at
 /// the provider; only its id and what identifies it to its owner (brand, last four digits, expiry) are kept here.
 /// </summary>
+[Alias("payments.payment-methods-grain")]
 public interface IPaymentMethodsGrain : IGrainWithGuidKey
 {
     /// <summary>

@@ -5,6 +5,7 @@ namespace Supporter.Payments;
 /// event is stored (uniquely by id) before the webhook is answered; it is then acted on, and retried with backoff by
 /// the silos' sweeper until that succeeds.
 /// </summary>
+[Alias("payments.stripe-event-grain")]
 public interface IStripeEventGrain : IGrainWithStringKey
 {
     /// <summary>Stores the event (a redelivery stores nothing new) and starts acting on it.</summary>

@@ -7,6 +7,7 @@ namespace Supporter.Presale;
 /// entitlements that also open it. Redemptions are decided one at a time in the grain's turn and reported only once
 /// stored, so a code's usage cap holds however many supporters redeem it at once.
 /// </summary>
+[Alias("presale.presale-grain")]
 public interface IPresaleGrain : IGrainWithGuidKey
 {
     /// <summary>Replaces the codes and entitlements (the event's managers only). Uses so far are kept.</summary>

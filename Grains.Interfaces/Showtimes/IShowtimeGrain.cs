@@ -8,6 +8,7 @@ namespace Supporter.Showtimes;
 /// One performance of an event at a venue: its capacity and how it is split into ticket types. It owns the
 /// definition and sets up one <see cref="IInventoryPoolGrain"/> per ticket type; the pools do the selling.
 /// </summary>
+[Alias("showtimes.showtime-grain")]
 public interface IShowtimeGrain : IGrainWithGuidKey
 {
     /// <summary>

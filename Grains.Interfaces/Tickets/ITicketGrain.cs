@@ -7,6 +7,7 @@ namespace Supporter.Tickets;
 /// mints it can mint it again after a crash and get the same ticket. Its turn decides between a refund, a transfer
 /// and (later) a check-in that race, so exactly one of them wins.
 /// </summary>
+[Alias("tickets.ticket-grain")]
 public interface ITicketGrain : IGrainWithGuidKey
 {
     /// <summary>Issues the ticket, once; later calls with the same issue answer the ticket as it stands.</summary>

@@ -14,6 +14,7 @@ namespace Supporter.Grains.Catalogue;
 /// other grains (venue, showtimes) simple. Each change bumps the version, is stored, then copied to the catalogue
 /// tables together with the domain events it caused (<see cref="CatalogueSync"/> retries a copy that failed).
 /// </summary>
+[GrainType("event")]
 public sealed partial class EventGrain : Grain, IEventGrain, IRemindable
 {
     public const int MaxReasonLength = 500;

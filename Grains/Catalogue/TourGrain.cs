@@ -15,6 +15,7 @@ public sealed class TourState
 }
 
 /// <summary>A tour, copied to the <c>tours</c> table like venues and events (see <see cref="CatalogueSync"/>).</summary>
+[GrainType("tour")]
 public sealed class TourGrain : Grain, ITourGrain, IRemindable
 {
     private readonly IPersistentState<TourState> _state;

@@ -15,6 +15,7 @@ public sealed class VenueState
 }
 
 /// <summary>A venue's public profile, copied to the <c>venues</c> table (and onto its events' rows).</summary>
+[GrainType("venue")]
 public sealed class VenueGrain : Grain, IVenueGrain, IRemindable
 {
     private readonly IPersistentState<VenueState> _state;

@@ -18,6 +18,7 @@ public sealed class EntitlementsState
 }
 
 /// <summary>A supporter's entitlements. Not reentrant: grants are rare and each is stored before it is acknowledged.</summary>
+[GrainType("entitlements")]
 public sealed class EntitlementsGrain(
     [PersistentState("entitlements", StorageNames.Domain)] IPersistentState<EntitlementsState> state,
     DomainClock clock,

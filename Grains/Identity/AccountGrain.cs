@@ -13,6 +13,7 @@ namespace Supporter.Grains.Identity;
 /// rotation and the multi-step creation free of races. Every change is stored before it is reported, then copied to
 /// the relational tables (best effort; redone on activation).
 /// </summary>
+[GrainType("account")]
 public sealed partial class AccountGrain(
     [PersistentState("account", StorageNames.Domain)] IPersistentState<AccountState> state,
     IIdentityDirectory directory,
@@ -102,7 +103,7 @@ public sealed partial class AccountGrain(
 
     private SupporterProfile? Profile() => State.Exists && State.Type == UserType.Supporter
         ? new SupporterProfile(UserId, State.Email, State.Details!, State.LoyaltyTier, State.ReferrerCode ?? "", State.ReferredBy,
-            State.Referred.Count, [.. State.WalletTokens], State.StripeCustomerId, State.DefaultPaymentMethodId, State.CreatedAt, State.UpdatedAt)
+            State.Referred.Count, [.. State.WalletTokens], State.CreatedAt, State.UpdatedAt)
         : null;
 
     public async Task<ProfileResult> UpdateProfile(ProfileChange change)

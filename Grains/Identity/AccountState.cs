@@ -28,8 +28,7 @@ public sealed class AccountState
     [Id(11)] public NotificationPreferences? Preferences { get; set; }
     [Id(12)] public LoyaltyTier LoyaltyTier { get; set; }
     [Id(13)] public List<WalletToken> WalletTokens { get; set; } = [];
-    [Id(14)] public string? StripeCustomerId { get; set; }
-    [Id(15)] public string? DefaultPaymentMethodId { get; set; }
+    // Ids 14 and 15 (a Stripe customer and card never written here; they live in PaymentMethodsState) are retired.
     [Id(16)] public Dictionary<Guid, Membership> Memberships { get; set; } = [];
     [Id(17)] public Dictionary<Guid, StoredSession> Sessions { get; set; } = [];
     /// <summary>Grows with every write; the relational copy only moves forward.</summary>

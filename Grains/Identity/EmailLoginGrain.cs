@@ -21,6 +21,7 @@ namespace Supporter.Grains.Identity;
 /// every path does the same password-hashing work.
 /// </para>
 /// </summary>
+[GrainType("emaillogin")]
 public sealed partial class EmailLoginGrain(
     [PersistentState("email-login", StorageNames.Domain)] IPersistentState<EmailLoginState> state,
     IPasswordHasher<EmailLoginGrain> hasher,

@@ -7,6 +7,7 @@ namespace Supporter.Grains.Identity;
 /// Owns one provider account's link to ours. Not reentrant. Linking is two steps (this grain, then the account's
 /// list of linked logins); the first stores what the second needs, and any later call finishes it.
 /// </summary>
+[GrainType("externallogin")]
 public sealed class ExternalLoginGrain(
     [PersistentState("external-login", StorageNames.Domain)] IPersistentState<ExternalLoginState> state,
     DomainClock clock) : Grain, IExternalLoginGrain

@@ -41,18 +41,16 @@ public sealed class PostgresIdentityDirectory(NpgsqlDataSource dataSource) : IId
             var profile = new NpgsqlBatchCommand("""
                 INSERT INTO supporter_profiles (user_id, display_name, home_city, favourite_genres, marketing_consent, locale,
                     loyalty_tier, referrer_code, referred_by, referral_count, notification_preferences, wallet_tokens,
-                    stripe_customer_id, default_payment_method_id, updated_at, version)
+                    updated_at, version)
                 VALUES (@user_id, @display_name, @home_city, @favourite_genres, @marketing_consent, @locale,
                     @loyalty_tier, @referrer_code, @referred_by, @referral_count, @notification_preferences, @wallet_tokens,
-                    @stripe_customer_id, @default_payment_method_id, @updated_at, @version)
+                    @updated_at, @version)
                 ON CONFLICT (user_id) DO UPDATE SET
                     display_name = EXCLUDED.display_name, home_city = EXCLUDED.home_city,
                     favourite_genres = EXCLUDED.favourite_genres, marketing_consent = EXCLUDED.marketing_consent,
                     locale = EXCLUDED.locale, loyalty_tier = EXCLUDED.loyalty_tier, referrer_code = EXCLUDED.referrer_code,
                     referred_by = EXCLUDED.referred_by, referral_count = EXCLUDED.referral_count,
                     notification_preferences = EXCLUDED.notification_preferences, wallet_tokens = EXCLUDED.wallet_tokens,
-                    stripe_customer_id = EXCLUDED.stripe_customer_id,
-                    default_payment_method_id = EXCLUDED.default_payment_method_id,
                     updated_at = EXCLUDED.updated_at, version = EXCLUDED.version
                 WHERE supporter_profiles.version < EXCLUDED.version
                 """);
@@ -69,8 +67,6 @@ public sealed class PostgresIdentityDirectory(NpgsqlDataSource dataSource) : IId
             profile.Parameters.AddWithValue("referral_count", account.Referred.Count);
             profile.Parameters.AddWithValue("notification_preferences", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(account.Preferences, Json));
             profile.Parameters.AddWithValue("wallet_tokens", NpgsqlDbType.Jsonb, JsonSerializer.Serialize(account.WalletTokens, Json));
-            profile.Parameters.AddWithValue("stripe_customer_id", (object?)account.StripeCustomerId ?? DBNull.Value);
-            profile.Parameters.AddWithValue("default_payment_method_id", (object?)account.DefaultPaymentMethodId ?? DBNull.Value);
             profile.Parameters.AddWithValue("updated_at", account.UpdatedAt.ToUniversalTime());
             profile.Parameters.AddWithValue("version", account.Version);
             batch.BatchCommands.Add(profile);

@@ -4,6 +4,7 @@ using Supporter.Identity;
 namespace Supporter.Grains.Identity;
 
 /// <summary>A referrer code and its owner; the first claim wins for good.</summary>
+[GrainType("referralcode")]
 public sealed class ReferralCodeGrain(
     [PersistentState("referral-code", StorageNames.Domain)] IPersistentState<ReferralCodeState> state) : Grain, IReferralCodeGrain
 {

@@ -15,6 +15,7 @@ namespace Supporter.Grains.Inventory;
 /// back on the exact second, whatever timers do), by a timer while active, and by a durable reminder otherwise.
 /// </summary>
 [Reentrant]
+[GrainType("inventorypool")]
 public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRemindable
 {
     internal const string ExpiryReminderName = "hold-expiry";
@@ -98,9 +99,6 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         await _commit.Commit();
         return new ConfigureResult(true, null);
     }
-
-    public Task<ReserveResult> TryReserve(string requestId, string supporterId, int quantity) =>
-        Reserve(new ReserveRequest(requestId, supporterId, quantity));
 
     public async Task<ReserveResult> Reserve(ReserveRequest request)
     {

@@ -22,6 +22,7 @@ namespace Supporter.Grains.Inventory;
 /// while the cluster's membership changes) could each allow the cap; that is the cost of writing nothing per hold.
 /// </para>
 /// </summary>
+[GrainType("supportershowtime")]
 public sealed class SupporterShowtimeGrain(
     [FromKeyedServices(StorageNames.Domain)] IGrainStorage storage,
     DomainClock clock) : Grain, ISupporterShowtimeGrain

@@ -8,6 +8,7 @@ namespace Supporter.Grains.Notifications;
 /// The API's way to a supporter's push devices. It keeps no state of its own: the device table is the record (a
 /// token moves between supporters there), and the dispatcher reads it without a grain call per message.
 /// </summary>
+[GrainType("pushdevices")]
 public sealed class PushDevicesGrain(IPushDeviceStore store, DomainClock clock) : Grain, IPushDevicesGrain
 {
     public Task<PushDeviceRegistration> Register(string token, PushPlatform platform)

@@ -18,6 +18,7 @@ namespace Supporter.Grains.Orders;
 /// (a retried request, a redelivered webhook, or the expiry reminder) without doing anything twice: the provider gets
 /// idempotency keys derived from the order, tickets have ids derived from the order, holds have request ids.
 /// </summary>
+[GrainType("order")]
 public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
 {
     private const string ExpiryReminderName = "order-expiry";

@@ -12,6 +12,7 @@ namespace Supporter.Grains.Organisations;
 /// Owns an organisation's membership list. A change is stored here first, then copied to the member's account
 /// (which puts roles into tokens); the copy is idempotent and retried until it is known to be done.
 /// </summary>
+[GrainType("organisation")]
 public sealed partial class OrganisationGrain(
     [PersistentState("organisation", StorageNames.Domain)] IPersistentState<OrganisationState> state,
     IIdentityDirectory directory,

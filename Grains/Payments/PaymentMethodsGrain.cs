@@ -12,6 +12,7 @@ namespace Supporter.Grains.Payments;
 /// removed card back. A customer or card the provider no longer knows is forgotten when an order or a look at the card
 /// finds out; a new customer is then created under a key of its own.
 /// </summary>
+[GrainType("paymentmethods")]
 public sealed partial class PaymentMethodsGrain(
     [PersistentState("payment-methods", StorageNames.Domain)] IPersistentState<PaymentMethodsState> state,
     IPaymentGateway payments,

@@ -12,6 +12,7 @@ namespace Supporter.Grains.Payments;
 /// (uniquely by event id) before the webhook is answered, marked processed once the order took it in. Not reentrant,
 /// so concurrent redeliveries of one event queue here and the later ones find it done.
 /// </summary>
+[GrainType("stripeevent")]
 public sealed partial class StripeEventGrain(IOrderStore store, IOptions<PaymentOptions> options, ILogger<StripeEventGrain> logger)
     : Grain, IStripeEventGrain
 {

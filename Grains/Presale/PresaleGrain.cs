@@ -12,6 +12,7 @@ namespace Supporter.Grains.Presale;
 /// the moment a presale opens share writes while the usage cap is checked and taken in the same turn.
 /// </summary>
 [Reentrant]
+[GrainType("presale")]
 public sealed partial class PresaleGrain : Grain, IPresaleGrain
 {
     private readonly IPersistentState<PresaleState> _stored;

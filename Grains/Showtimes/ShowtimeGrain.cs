@@ -14,6 +14,7 @@ namespace Supporter.Grains.Showtimes;
 /// Owns a showtime's definition. Not reentrant: it changes rarely, and one request at a time keeps its
 /// multi-step changes simple. The selling happens in the pools it configures.
 /// </summary>
+[GrainType("showtime")]
 public sealed partial class ShowtimeGrain : Grain, IShowtimeGrain, IRemindable
 {
     private readonly IPersistentState<ShowtimeState> _state;

@@ -40,6 +40,7 @@ public sealed class TicketState
 /// and mints again (the same ticket, by id) if either failed. Later changes (refunds, transfers) are copied with a
 /// reminder armed before they are stored, which retries a copy that failed.
 /// </summary>
+[GrainType("ticket")]
 public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 {
     private readonly IPersistentState<TicketState> _state;

@@ -122,11 +122,11 @@ public static class PoolRun
                 // couple of orders' worth at once).
                 var supporter = entry == Entry.Pool ? null : silo.Grains.GetGrain<ISupporterShowtimeGrain>(showtimeId, $"{supporterId}-{requestId}");
                 var result = supporter is null
-                    ? await pool.TryReserve(requestId, $"{supporterId}-{requestId}", 1)
+                    ? await pool.Reserve(new ReserveRequest(requestId, $"{supporterId}-{requestId}", 1))
                     : await supporter.Hold(new SupporterHoldRequest(requestId, TicketType, 1));
                 var after = Stopwatch.GetTimestamp();
                 if (result is not Reserved reserved)
-                    throw new BenchmarkFailure($"TryReserve({requestId}) answered {result}; every reservation must be Reserved.");
+                    throw new BenchmarkFailure($"Reserve({requestId}) answered {result}; every reservation must be Reserved.");
                 Interlocked.Increment(ref state.HoldsCreated);
                 if (measured)
                 {
@@ -158,11 +158,11 @@ public static class PoolRun
             {
                 await Task.Delay(5);
                 var before = Stopwatch.GetTimestamp();
-                var answer = await pool.TryReserve("", "probe", 1);
+                var answer = await pool.Reserve(new ReserveRequest("", "probe", 1));
                 if (answer is not Rejected { Reason: RejectReason.InvalidRequest })
                 {
                     state.Failed = true;
-                    throw new BenchmarkFailure($"The probe TryReserve(\"\") answered {answer}.");
+                    throw new BenchmarkFailure($"The probe Reserve(\"\") answered {answer}.");
                 }
                 if (before >= measureFrom)
                     probeLatency.RecordValue(Micros(Stopwatch.GetTimestamp() - before));

@@ -67,7 +67,7 @@ public static class Program
         Console.WriteLine($"- PostgreSQL {await BenchDatabase.ShowAsync(dataSource, "server_version")}: synchronous_commit={await BenchDatabase.ShowAsync(dataSource, "synchronous_commit")}, fsync={await BenchDatabase.ShowAsync(dataSource, "fsync")}, wal_sync_method={await BenchDatabase.ShowAsync(dataSource, "wal_sync_method")}, shared_buffers={await BenchDatabase.ShowAsync(dataSource, "shared_buffers")}");
         Console.WriteLine($"- one silo in this process, PostgreSQL storage/reminders/clustering, Npgsql Maximum Pool Size {options.MaxPoolSize}");
         Console.WriteLine($"- per run: fresh silo and showtime, {options.WarmupSeconds} s warm-up, {options.Seconds} s measured; closed loop (each caller has one call in flight)");
-        Console.WriteLine($"- latency is of TryReserve only, in ms; writes = stored version delta over the measured window");
+        Console.WriteLine($"- latency is of Reserve only, in ms; writes = stored version delta over the measured window");
         Console.WriteLine();
     }
 
@@ -88,7 +88,7 @@ public static class Program
     private static string Summary(List<RunResult> results, BenchmarkOptions options)
     {
         var text = new StringBuilder();
-        text.AppendLine($"## Summary ({options.Seconds} s measured per run; latency of TryReserve)");
+        text.AppendLine($"## Summary ({options.Seconds} s measured per run; latency of Reserve)");
         text.AppendLine();
         text.AppendLine("| entry | mode | callers | churn | reservations | reservations/s | decisions/s | p50 ms | p99 ms | max ms | writes | writes/s | ms/write | avg batch | hold rows | probe p99 ms | WAL MB/s | GC pause ms |");
         text.AppendLine("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -102,7 +102,7 @@ public static class Program
         text.AppendLine();
         text.AppendLine("decisions = reservations + releases (each changes the stored state); avg batch = decisions / writes;");
         text.AppendLine("ms/write = measured time / writes (one write in flight at a time); hold rows = rows in inventory_holds for the pool after the run;");
-        text.AppendLine("probe = an invalid TryReserve every 5 ms, answered without a write: how long the grain takes to get to a call;");
+        text.AppendLine("probe = an invalid Reserve every 5 ms, answered without a write: how long the grain takes to get to a call;");
         text.AppendLine("WAL MB/s = server-wide WAL written during the window (other databases' activity counts too); GC pause = this process, whole window.");
         var target = results.Where(r => r.Entry == Entry.Pool && r.Mode == CommitMode.Group && r.Callers == 256).ToList();
         if (target.Count > 0)

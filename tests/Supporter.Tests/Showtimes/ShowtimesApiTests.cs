@@ -63,6 +63,29 @@ public sealed class ShowtimesApiTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task Several_problems_with_the_ticket_types_are_all_listed()
+    {
+        var id = Guid.NewGuid();
+        // 21 ticket types (one too many), "t0" repeating "T0", and 21 tickets allocated of a capacity of 10.
+        var ticketTypes = Enumerable.Range(0, 20).Select(i => new { code = $"T{i}", name = $"Tier {i}", allocation = 1, maxPerOrder = 1 })
+            .Append(new { code = "t0", name = "Tier 0 again", allocation = 1, maxPerOrder = 1 }).ToArray();
+        var body = new { title = "Crowded", startsAt = DateTimeOffset.UtcNow.AddDays(30), capacity = 10, holdSeconds = 300, ticketTypes };
+
+        var response = await (await api.AdminAsync()).PutAsJsonAsync(ApiFixture.ShowtimePath(id), body);
+
+        var problem = await ProblemAssert.IsProblem(response, HttpStatusCode.BadRequest);
+        Assert.Equal(["ticketTypes"], problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+        Assert.Equal(
+            [
+                "At most 20 ticket types.",
+                "Code 'T0' is used twice (ticket types and add-ons share codes).",
+                "The allocations add up to 21, more than the capacity of 10.",
+            ],
+            problem.GetProperty("errors").GetProperty("ticketTypes").EnumerateArray().Select(m => m.GetString()));
+        await ProblemAssert.IsProblem(await api.Anonymous().GetAsync($"/api/showtimes/{id}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_bare_showtime_cannot_claim_an_event_whose_sales_it_would_never_follow()
     {
         var id = Guid.NewGuid();

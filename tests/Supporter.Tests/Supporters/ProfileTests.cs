@@ -35,7 +35,31 @@ public sealed class ProfileTests(ApiFixture api)
         var read = await fan.Client!.GetFromJsonAsync<JsonElement>("/supporters/profile");
         Assert.Equal("Cardiff", read.GetProperty("homeCity").GetString());
         Assert.Equal(fan.ReferrerCode, read.GetProperty("referrerCode").GetString());
-        Assert.Equal(JsonValueKind.Null, read.GetProperty("payment").GetProperty("stripeCustomerId").ValueKind);
+        Assert.Equal(JsonValueKind.Null, read.GetProperty("payment").GetProperty("defaultPaymentMethod").ValueKind);
+    }
+
+    [Fact]
+    public async Task The_default_payment_method_is_the_card_saved_at_checkout_until_it_is_removed()
+    {
+        var showtime = await Purchases.OnSaleShowtimeAsync(api);
+        var fan = await api.RegisterAsync();
+        var before = await fan.Client!.GetFromJsonAsync<JsonElement>("/supporters/profile");
+        Assert.Equal(JsonValueKind.Null, before.GetProperty("payment").GetProperty("defaultPaymentMethod").ValueKind);
+
+        var (_, saved) = await SavedCards.SaveCardAsync(api, fan.Client!, showtime, "pm_card_visa");
+
+        var own = (await fan.Client!.GetFromJsonAsync<JsonElement>("/supporters/profile")).GetProperty("payment").GetProperty("defaultPaymentMethod");
+        Assert.Equal((saved.GetProperty("id").GetString(), "visa", "4242"),
+            (own.GetProperty("id").GetString(), own.GetProperty("brand").GetString(), own.GetProperty("last4").GetString()));
+        Assert.Equal(saved.GetProperty("expYear").GetInt32(), own.GetProperty("expYear").GetInt32());
+        var asAdmin = await (await api.AdminAsync()).GetFromJsonAsync<JsonElement>($"/supporters/{fan.UserId}/profile");
+        Assert.Equal(saved.GetProperty("id").GetString(), asAdmin.GetProperty("payment").GetProperty("defaultPaymentMethod").GetProperty("id").GetString());
+        var patched = await (await fan.Client!.PatchAsJsonAsync("/supporters/profile", new { homeCity = "Leeds" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(saved.GetProperty("id").GetString(), patched.GetProperty("payment").GetProperty("defaultPaymentMethod").GetProperty("id").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await fan.Client!.DeleteAsync(SavedCards.DefaultCard)).StatusCode);
+        var after = await fan.Client!.GetFromJsonAsync<JsonElement>("/supporters/profile");
+        Assert.Equal(JsonValueKind.Null, after.GetProperty("payment").GetProperty("defaultPaymentMethod").ValueKind);
     }
 
     public static TheoryData<string, object> BadProfiles => new()
