@@ -1,3 +1,4 @@
+using Supporter.Payments;
 using Supporter.Api.Payments;
 using Supporter.Identity;
 using Supporter.Orders;

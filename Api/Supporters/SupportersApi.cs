@@ -1,3 +1,4 @@
+using Supporter.Payments;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
