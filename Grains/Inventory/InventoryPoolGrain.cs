@@ -27,7 +27,8 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
     private readonly GroupCommit _commit;
 
     // Indexes over the stored holds, rebuilt on activation and never stored.
-    private readonly Dictionary<string, Guid> _holdsByRequest = new(StringComparer.Ordinal);
+    /// <summary>Holds by (supporter, request id): a key names one supporter's request, so two supporters never collide.</summary>
+    private readonly Dictionary<(string SupporterId, string RequestId), Guid> _holdsByRequest = new();
     private readonly PriorityQueue<Guid, DateTimeOffset> _expiries = new();
     private readonly PriorityQueue<Guid, DateTimeOffset> _forgets = new();
     private readonly AnswerCache _answers;
@@ -61,7 +62,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
     {
         foreach (var hold in State.Holds.Values)
         {
-            _holdsByRequest[hold.RequestId] = hold.HoldId;
+            _holdsByRequest[(hold.SupporterId, hold.RequestId)] = hold.HoldId;
             if (hold.Status == HoldStatus.Held)
             {
                 _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
@@ -114,18 +115,16 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         var now = _clock.UtcNow;
         var swept = Sweep(now);
 
-        if (_holdsByRequest.TryGetValue(requestId, out var earlierHoldId))
+        if (_holdsByRequest.TryGetValue((supporterId, requestId), out var earlierHoldId))
         {
             var earlier = State.Holds[earlierHoldId];
-            if (earlier.SupporterId != supporterId || earlier.Quantity != quantity)
+            if (earlier.Quantity != quantity)
                 return RequestIdReused(requestId);
             await DurableAsync(swept);
             return new Reserved(earlier.HoldId, earlier.ExpiresAt, earlier.Quantity, earlier.Status);
         }
-        if (_answers.TryGet(requestId, out var answer))
-        {
-            return answer.SupporterId == supporterId && answer.Quantity == quantity ? answer.Result : RequestIdReused(requestId);
-        }
+        if (_answers.TryGet(supporterId, requestId, out var answer))
+            return answer.Quantity == quantity ? answer.Result : RequestIdReused(requestId);
         if (quantity < 1 || quantity > settings.MaxPerOrder)
             return new Rejected(RejectReason.InvalidQuantity, $"Between 1 and {settings.MaxPerOrder} tickets can be held at once.");
         if (SaleRefusal(settings, now, request.PresaleGranted) is { } refused)
@@ -152,7 +151,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
 
         var hold = new StoredHold(Guid.NewGuid(), requestId, supporterId, quantity, now + settings.HoldDuration, HoldStatus.Held, ResolvedAt: null);
         State = State.Add(hold);
-        _holdsByRequest[requestId] = hold.HoldId;
+        _holdsByRequest[(supporterId, requestId)] = hold.HoldId;
         IndexLive(hold);
         _expiries.Enqueue(hold.HoldId, hold.ExpiresAt);
         ArmExpiryTimer();
@@ -261,7 +260,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
             if (State.Holds.TryGetValue(holdId, out var hold) && hold.Status != HoldStatus.Held)
             {
                 State = State.Forget(holdId);
-                _holdsByRequest.Remove(hold.RequestId);
+                _holdsByRequest.Remove((hold.SupporterId, hold.RequestId));
                 changed = true;
             }
         }

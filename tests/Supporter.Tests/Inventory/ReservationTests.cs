@@ -29,11 +29,23 @@ public sealed class ReservationTests(ClusterFixture fixture)
         await pool.TryReserve("req-1", "fan-1", 2);
 
         var otherQuantity = await pool.TryReserve("req-1", "fan-1", 3);
-        var otherSupporter = await pool.TryReserve("req-1", "fan-2", 2);
 
         Assert.Equal(RejectReason.RequestIdReused, Assert.IsType<Rejected>(otherQuantity).Reason);
-        Assert.Equal(RejectReason.RequestIdReused, Assert.IsType<Rejected>(otherSupporter).Reason);
         Assert.Equal(2, (await pool.GetFigures()).Held);
+    }
+
+    [Fact]
+    public async Task A_request_id_names_one_supporters_request_so_another_supporter_with_the_same_id_gets_a_hold_of_their_own()
+    {
+        var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition());
+        var mine = Assert.IsType<Reserved>(await pool.TryReserve("req-1", "fan-1", 2));
+
+        var theirs = Assert.IsType<Reserved>(await pool.TryReserve("req-1", "fan-2", 2));
+        var myRetry = Assert.IsType<Reserved>(await pool.TryReserve("req-1", "fan-1", 2));
+
+        Assert.NotEqual(mine.HoldId, theirs.HoldId);
+        Assert.Equal(mine.HoldId, myRetry.HoldId);
+        Assert.Equal(4, (await pool.GetFigures()).Held);
     }
 
     [Fact]
