@@ -226,7 +226,7 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
         otherOwner = await api.SignInAgainAsync(otherOwner);
 
         var showtime = Guid.NewGuid();
-        (await venueOwner.Client!.PutAsJsonAsync(ApiFixture.ShowtimePath(showtime, venue), ApiFixture.ShowtimeBody())).EnsureSuccessStatusCode();
+        (await venueOwner.Client!.PutAsJsonAsync(ApiFixture.ShowtimePath(showtime, venue), ApiFixture.ShowtimeBody(startsAt: api.Cluster.Clock.GetUtcNow().AddDays(10)))).EnsureSuccessStatusCode();
         (await venueOwner.Client!.PutAsJsonAsync($"/api/venues/{venue}", Infrastructure.Catalogue.VenueBody("Camden"))).EnsureSuccessStatusCode();
         var eventId = Guid.NewGuid();
         (await venueOwner.Client!.PutAsJsonAsync($"/api/events/{eventId}", Infrastructure.Catalogue.EventBody(venue))).EnsureSuccessStatusCode();

@@ -19,7 +19,7 @@ public sealed class PresaleTests(ApiFixture api)
     {
         var venue = await VenueAsync(api);
         var now = api.Cluster.Clock.GetUtcNow();
-        var (eventId, showtimeId) = await EventAsync(venue, showtime: ShowtimeBody(ga: ga, vip: 100 - ga,
+        var (eventId, showtimeId) = await EventAsync(venue, showtime: ShowtimeBody(daysAhead: Purchases.DaysAhead(api) + 30, ga: ga, vip: 100 - ga,
             gaSale: Sale(presaleStartsAt: now.AddHours(-1), presaleEndsAt: now.AddDays(1), onSaleAt: now.AddDays(1))));
         await Ok(await venue.Client.PutAsJsonAsync($"/api/events/{eventId}/presale", new
         {
