@@ -41,7 +41,7 @@ if [[ $(jq -r --argjson q "$quantity" 'if .remaining == null then "room" elif .r
   fail "the demo fan holds or has bought $(jq -r .counted <<<"$allowance") of the $(jq -r .cap <<<"$allowance") tickets the demo showtime allows one supporter. Holds give their tickets back when released or after 10 minutes; bought tickets count for good. To start afresh, stop deploy/run-local.sh, run deploy/postgres.sh destroy, and start it again."
 fi
 
-held=$(curl -sS -X POST "$api/api/showtimes/$showtime/ticket-types/GA/holds" "${auth[@]}" -H "X-Request-Id: $run-hold" -d "{\"quantity\":$quantity}")
+held=$(curl -sS -X POST "$api/api/showtimes/$showtime/ticket-types/GA/holds" "${auth[@]}" -H "Idempotency-Key: $run-hold" -d "{\"quantity\":$quantity}")
 hold=$(jq -r '.holdId // empty' <<<"$held")
 [[ -n "$hold" ]] || fail "no hold: $(jq -r '.detail // .' <<<"$held")"
 log "held $quantity GA ticket(s) (hold $hold)"

@@ -32,7 +32,7 @@ send() { # method path token body request-id -> prints the status; the body is i
   local status wait
   for _ in 1 2 3; do
     status=$(curl -sS -o "$response" -D "$headers" -w '%{http_code}' -X "$1" "$api$2" -H 'Content-Type: application/json' \
-      ${3:+-H "Authorization: Bearer $3"} ${5:+-H "X-Request-Id: $5"} ${4:+--data "$4"})
+      ${3:+-H "Authorization: Bearer $3"} ${5:+-H "Idempotency-Key: $5"} ${4:+--data "$4"})
     [[ "$status" == 429 && "$(jq -r .type "$response" 2>/dev/null)" == /problems/rate-limited ]] || break
     wait=$(grep -i '^retry-after:' "$headers" | tr -dc '0-9')
     log "$1 $2: too many /auth calls from this machine for now (429); waiting ${wait:-60} s, as Retry-After says"

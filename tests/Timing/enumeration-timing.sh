@@ -28,7 +28,7 @@ api_pid=$!
 until curl -fs http://127.0.0.1:5191/health/ready >/dev/null; do kill -0 $api_pid || exit 1; sleep 0.5; done
 
 api=http://127.0.0.1:5191
-post() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "$api$1" -H 'Content-Type: application/json' -H "X-Request-Id: $RANDOM-$RANDOM" -d "$2"; }
+post() { curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -X POST "$api$1" -H 'Content-Type: application/json' -H "Idempotency-Key: $RANDOM-$RANDOM" -d "$2"; }
 summary() { sort -k2 -n | awk '{t[NR]=$2; s[$1]++} END {printf "median %6.1f ms  p90 %6.1f ms  (n=%d, status", t[int(NR/2)+1]*1000, t[int(NR*0.9)]*1000, NR; for (k in s) printf " %s", k; print ")"}'; }
 registration() { echo "{\"email\":\"$1\",\"password\":\"a fine password 123\",\"userType\":\"supporter\",\"displayName\":\"T\",\"locale\":\"en\"}"; }
 
