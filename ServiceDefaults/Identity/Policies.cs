@@ -32,13 +32,16 @@ public static class Policies
             .AddPolicy(Supporter, p => p.RequireAuthenticatedUser()
                 .RequireClaim(SupporterClaims.UserType, UserTypes.Supporter)
                 .RequireClaim(SupporterClaims.Scope, SupporterClaims.SupporterScope))
-            .AddPolicy(AnonymousOrValidToken, p => p.RequireAssertion(context =>
-                context.User.Identity?.IsAuthenticated == true || !PresentedBadToken(context.Resource)))
+            .AddPolicy(AnonymousOrValidToken, p => p.RequireAssertion(async context =>
+                context.User.Identity?.IsAuthenticated == true || !await PresentedBadTokenAsync(context.Resource)))
             .AddPolicy(VenueStaff, p => p.RequireAuthenticatedUser().AddRequirements(new VenueStaffRequirement()));
         return services;
     }
 
-    /// <summary>Authentication ran and failed (a token was sent but refused), as opposed to finding no token at all.</summary>
-    private static bool PresentedBadToken(object? resource) =>
-        resource is HttpContext http && http.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult is { Succeeded: false, None: false };
+    /// <summary>
+    /// Authentication failed (a token was sent but refused), as opposed to finding no token at all. The handler keeps
+    /// its result for the request, so asking again checks nothing twice.
+    /// </summary>
+    private static async Task<bool> PresentedBadTokenAsync(object? resource) =>
+        resource is HttpContext http && await http.AuthenticateAsync() is { Succeeded: false, None: false };
 }
