@@ -10,6 +10,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Diagnostics;
+using Supporter.ServiceDefaults.Identity;
 
 namespace Supporter.ServiceDefaults;
 
@@ -59,7 +60,16 @@ public static class Telemetry
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(OrleansActivitySources)
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(HealthEndpoints.Prefix))
+                .AddAspNetCoreInstrumentation(o =>
+                {
+                    o.Filter = http => !http.Request.Path.StartsWithSegments(HealthEndpoints.Prefix);
+                    // Query values are redacted by default, unless a switch turns that off: a token never is.
+                    o.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (request.Query.ContainsKey(QueryToken.Parameter))
+                            activity.SetTag("url.query", QueryToken.Redact(request.QueryString.Value ?? ""));
+                    };
+                })
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(metrics => metrics

@@ -120,7 +120,9 @@ start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127
   --Jwt:ActiveKeyId=local-1 --Jwt:SigningKeys:0:KeyId=local-1 "--Jwt:SigningKeys:0:PrivateKeyFile=$jwt_key_file" \
   "--BootstrapAdmin:Email=$admin_email" "--BootstrapAdmin:Password=$admin_password" \
   "--Stripe:WebhookSecret=$webhook_secret" "--Stripe:PublishableKey=$stripe_publishable_key" "${common[@]}"
-start hub "$(bin Scanner.Hub Supporter.ScannerHub)" --contentRoot "$repo/Scanner.Hub" --urls http://127.0.0.1:5090 "${common[@]}"
+# The hub checks tokens with the Api's published keys alone; it is given none.
+start hub "$(bin Scanner.Hub Supporter.ScannerHub)" --contentRoot "$repo/Scanner.Hub" --urls http://127.0.0.1:5090 \
+  --Jwt:JwksUrl=http://127.0.0.1:5080/.well-known/jwks.json "${common[@]}"
 wait_ready api http://127.0.0.1:5080/health/ready
 wait_ready hub http://127.0.0.1:5090/health/ready
 

@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Supporter.Api.Infrastructure;
 using Supporter.Presale;

@@ -30,7 +30,7 @@ public static class Extensions
         builder.AddSupporterDatabase(defaultMaxConnections: 5);
         builder.AddSupporterClusterClient();
 
-        builder.Services.AddSupporterAuthorization();
+        builder.Services.AddAccessTokens();
         builder.Services.AddSupporterRateLimits();
         builder.Services.AddSupporterDataProtection(durable: builder.HasDatabase());
         builder.AddExternalLogins();

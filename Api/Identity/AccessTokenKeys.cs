@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;

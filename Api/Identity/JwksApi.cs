@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Supporter.Api.Identity;

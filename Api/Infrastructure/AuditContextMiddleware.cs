@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using System.Diagnostics;
 using System.Security.Claims;
 using Supporter.Api.Identity;

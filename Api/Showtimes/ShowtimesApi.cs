@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using System.Collections.Immutable;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;

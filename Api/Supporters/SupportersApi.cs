@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using Supporter.Payments;
 using System.Globalization;
 using System.Security.Claims;

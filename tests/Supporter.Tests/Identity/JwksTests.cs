@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;

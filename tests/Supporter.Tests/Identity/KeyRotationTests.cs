@@ -1,3 +1,4 @@
+using Supporter.ServiceDefaults.Identity;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;

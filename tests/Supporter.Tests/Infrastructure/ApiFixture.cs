@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Supporter.ServiceDefaults.Identity;
 
 namespace Supporter.Tests.Infrastructure;
 
@@ -39,18 +41,40 @@ public sealed class ApiFixture : IAsyncLifetime
             ConnectToCluster(host);
             Responses.RecordFrom(host);
         });
-        Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectToCluster);
+        Hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(ConnectHub);
         // Start both hosts now, so the first test does not pay for it.
         _ = Api.Server;
         _ = Hub.Server;
     }
 
-    /// <summary>Points a host (the Api, the hub, or another instance of either) at this fixture's cluster and fakes.</summary>
-    public void ConnectToCluster(IWebHostBuilder host)
+    /// <summary>The address the hub fetches the Api's key set from; <see cref="ConnectHub"/> routes it to the in-memory Api.</summary>
+    public const string JwksUrl = "http://api.supporter.test/.well-known/jwks.json";
+
+    /// <summary>
+    /// Points a Scanner.Hub host at this fixture's cluster, with the token settings a hub has: issuer, audience and
+    /// the Api's JWKS (fetched over HTTP from the in-memory Api), and no key.
+    /// </summary>
+    public void ConnectHub(IWebHostBuilder host)
+    {
+        ConnectToClusterOnly(host);
+        host.UseSetting("Jwt:Issuer", TestJwt.Issuer);
+        host.UseSetting("Jwt:Audience", TestJwt.Audience);
+        host.UseSetting("Jwt:JwksUrl", JwksUrl);
+        host.ConfigureServices(services => services.AddHttpClient(JwksValidationSettings.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => Api.Server.CreateHandler()));
+    }
+
+    private void ConnectToClusterOnly(IWebHostBuilder host)
     {
         host.UseSetting("Cluster:ClusterId", Cluster.ClusterId);
         host.UseSetting("Cluster:ServiceId", Cluster.ServiceId);
         host.UseSetting("Database:ConnectionString", Cluster.ConnectionString);
+    }
+
+    /// <summary>Points an Api host (the fixture's, or another instance) at this fixture's cluster and fakes.</summary>
+    public void ConnectToCluster(IWebHostBuilder host)
+    {
+        ConnectToClusterOnly(host);
         foreach (var (key, value) in TestJwt.Settings)
             host.UseSetting(key, value);
         foreach (var (key, value) in IdentityProvider.ApiSettings())

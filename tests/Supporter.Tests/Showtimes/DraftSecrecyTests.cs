@@ -92,7 +92,7 @@ public sealed class DraftSecrecyTests(ApiFixture api)
         var published = await api.CreateShowtimeAsync();
         await using var hub = new WebApplicationFactory<Supporter.ScannerHub.Program>().WithWebHostBuilder(host =>
         {
-            api.ConnectToCluster(host);
+            api.ConnectHub(host);
             host.ConfigureServices(services => services.AddFakeLogging());
         });
         var server = hub.Server;

@@ -1,13 +1,16 @@
 using System.Collections.Immutable;
 using System.Security.Claims;
-using Supporter.Api.Identity;
 using Supporter.Catalogue;
 using Supporter.Identity;
 using Supporter.Organisations;
 
-namespace Supporter.Api.Catalogue;
+namespace Supporter.ServiceDefaults.Identity;
 
-public static class CatalogueActors
+/// <summary>
+/// The caller as grains judge them, built from the token's claims: the one mapping every host uses, so the Api and
+/// Scanner.Hub show a draft to exactly the same people.
+/// </summary>
+public static class Viewers
 {
     /// <summary>The caller of an endpoint open to anyone: <see cref="Actor.Anonymous"/> without a token.</summary>
     public static Actor ToViewer(this ClaimsPrincipal user) =>

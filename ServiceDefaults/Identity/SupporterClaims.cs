@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Supporter.Identity;
 using Supporter.Organisations;
 
-namespace Supporter.Api.Identity;
+namespace Supporter.ServiceDefaults.Identity;
 
 /// <summary>The claims our access tokens carry, and how endpoints read them.</summary>
 public static class SupporterClaims

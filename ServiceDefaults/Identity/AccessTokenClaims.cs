@@ -3,10 +3,10 @@ using Microsoft.IdentityModel.Tokens;
 using Supporter.Identity;
 using Supporter.Organisations;
 
-namespace Supporter.Api.Identity;
+namespace Supporter.ServiceDefaults.Identity;
 
 /// <summary>
-/// The shape of the claims <see cref="AccessTokens"/> writes. A token can be signed with one of our keys and still
+/// The shape of the claims the Api's <c>AccessTokens</c> writes. A token can be signed with one of our keys and still
 /// carry claims we never write (a key reused by a script, an older issuer, a hand-made test token). Checked once, when
 /// the token is validated, such a token authenticates nobody, like an expired one, instead of failing later inside
 /// an endpoint that reads its claims.

@@ -1,7 +1,7 @@
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Supporter.Api.Identity;
+namespace Supporter.ServiceDefaults.Identity;
 
 /// <summary>
 /// How an access token is checked, wherever it is checked: issuer, audience, lifetime, and an ES256 signature by

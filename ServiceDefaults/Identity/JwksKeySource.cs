@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Supporter.Api.Identity;
+namespace Supporter.ServiceDefaults.Identity;
 
 /// <summary>
 /// The signing keys published at a JWKS URL, for checking access tokens without holding any secret (give it to
