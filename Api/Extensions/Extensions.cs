@@ -11,6 +11,7 @@ using Supporter.Api.Orders;
 using Supporter.Api.Payments;
 using Supporter.Api.Supporters;
 using Supporter.Api.Inventory;
+using Supporter.Api.LoadTesting;
 using Supporter.Api.Showtimes;
 using Supporter.ServiceDefaults;
 using Supporter.Api.Entitlements;
@@ -87,6 +88,7 @@ public static class Extensions
         app.MapPaymentMethodsApi();
         app.MapStripeWebhookApi();
         app.MapAuditApi();
+        app.MapLoadTestSupportersApi();
         return app;
     }
 }

@@ -125,6 +125,10 @@ public sealed class AuthorizationMatrixTests(ApiFixture api)
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         new("DELETE", "/api/supporters/{supporterId}/entitlements/{key}", w => $"/api/supporters/{w.Supporter.UserId}/entitlements/artist:the-testers:patrons", _ => null,
             Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, NoContent)),
+        // Load-test accounts are admins' business alone (one account, so each admin call stays cheap).
+        new("POST", "/api/admin/load-test/supporters", _ => "/api/admin/load-test/supporters",
+            _ => new { count = 1, emailPrefix = $"matrix-{Guid.NewGuid():N}", password = "load-test-password-2027" },
+            Expect(Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok)),
         new("POST", "/supporter/orders", _ => "/supporter/orders", _ => new { lines = Array.Empty<object>() },
             Expect(Unauthorized, BadRequest, BadRequest, Forbidden, Forbidden, Forbidden)),
         new("GET", "/supporter/orders", _ => "/supporter/orders", _ => null, Expect(Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden)),

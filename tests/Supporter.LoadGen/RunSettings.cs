@@ -1,0 +1,84 @@
+using System.ComponentModel;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Supporter.LoadGen;
+
+/// <summary>Options of <c>run</c>; defaults fit <c>deploy/run-local.sh</c> and its demo showtime.</summary>
+public sealed class RunSettings : CommandSettings
+{
+    [CommandOption("--scenario"), Description("holds (more scenarios follow)"), DefaultValue("holds")]
+    public string Scenario { get; init; } = "holds";
+
+    [CommandOption("--api"), Description("Base URL of the Api"), DefaultValue("http://127.0.0.1:5080")]
+    public string Api { get; init; } = "http://127.0.0.1:5080";
+
+    [CommandOption("--database"), Description("PostgreSQL connection string for the invariant check (default: SUPPORTER_DATABASE, else none: check skipped)")]
+    public string? Database { get; init; }
+
+    [CommandOption("--admin-email"), DefaultValue("admin@supporter.local")]
+    public string AdminEmail { get; init; } = "admin@supporter.local";
+
+    [CommandOption("--admin-password"), Description("default: SUPPORTER_ADMIN_PASSWORD, else .local/admin-password")]
+    public string? AdminPassword { get; init; }
+
+    [CommandOption("--supporters"), Description("Virtual supporters (closed loop: all busy at once)"), DefaultValue(64)]
+    public int Supporters { get; init; } = 64;
+
+    [CommandOption("--max-in-flight"), Description("At most this many journeys at once (open loop drops arrivals beyond it)"), DefaultValue(256)]
+    public int MaxInFlight { get; init; } = 256;
+
+    [CommandOption("--rate"), Description("Open loop: target arrivals per second (0 = closed loop)"), DefaultValue(0.0)]
+    public double Rate { get; init; }
+
+    [CommandOption("--start-rate"), Description("Open loop: arrivals per second at the start of the ramp"), DefaultValue(0.0)]
+    public double StartRate { get; init; }
+
+    [CommandOption("--ramp"), Description("Open loop: seconds from --start-rate to --rate"), DefaultValue(0.0)]
+    public double RampSeconds { get; init; }
+
+    [CommandOption("--duration"), Description("Seconds, warm-up included"), DefaultValue(30.0)]
+    public double DurationSeconds { get; init; } = 30;
+
+    [CommandOption("--warm-up"), Description("Seconds at the start left out of the results"), DefaultValue(5.0)]
+    public double WarmUpSeconds { get; init; } = 5;
+
+    [CommandOption("--showtime"), DefaultValue("5e7f0a10-0000-4000-8000-000000000003")]
+    public Guid Showtime { get; init; } = Guid.Parse("5e7f0a10-0000-4000-8000-000000000003");
+
+    [CommandOption("--ticket-type"), DefaultValue("GA")]
+    public string TicketType { get; init; } = "GA";
+
+    [CommandOption("--max-quantity"), Description("Each hold takes 1 to this many tickets"), DefaultValue(4)]
+    public int MaxQuantity { get; init; } = 4;
+
+    [CommandOption("--keep-holds"), Description("Do not release each hold (the pool sells out, supporters reach their cap)")]
+    public bool KeepHolds { get; init; }
+
+    [CommandOption("--account-prefix"), Description("Load-test accounts are <prefix>-<batch>-<n>@loadtest.supporter.local"), DefaultValue("loadgen")]
+    public string AccountPrefix { get; init; } = "loadgen";
+
+    [CommandOption("--out"), Description("Folder for <run>.json and <run>.png"), DefaultValue(".local/loadgen")]
+    public string Out { get; init; } = ".local/loadgen";
+
+    [CommandOption("--settle"), Description("Seconds the invariant check waits for relational copies to catch up"), DefaultValue(10.0)]
+    public double SettleSeconds { get; init; } = 10;
+
+    [CommandOption("--plain"), Description("No live table: one progress line every 5 s (for logs and CI)")]
+    public bool Plain { get; init; }
+
+    public override ValidationResult Validate()
+    {
+        if (Scenario != "holds")
+            return ValidationResult.Error($"--scenario: unknown scenario '{Scenario}' (known: holds).");
+        if (Supporters < 1 || MaxInFlight < 1)
+            return ValidationResult.Error("--supporters and --max-in-flight must be at least 1.");
+        if (DurationSeconds <= WarmUpSeconds || WarmUpSeconds < 0)
+            return ValidationResult.Error("--duration must be longer than --warm-up.");
+        if (Rate < 0 || StartRate < 0 || RampSeconds < 0)
+            return ValidationResult.Error("--rate, --start-rate and --ramp cannot be negative.");
+        if (MaxQuantity < 1)
+            return ValidationResult.Error("--max-quantity must be at least 1.");
+        return ValidationResult.Success();
+    }
+}
