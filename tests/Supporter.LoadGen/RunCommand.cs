@@ -42,7 +42,10 @@ public static class LoadRun
         var supporters = await SupporterAccounts.ProvisionAsync(http, settings.AdminEmail, AdminPassword(settings), settings.Supporters,
             settings.AccountPrefix, $"{settings.AccountPrefix}-load-test-password", cancellationToken);
 
-        IScenario scenario = new HoldsScenario(http, settings.Showtime, settings.TicketType, settings.MaxQuantity, !settings.KeepHolds, runId);
+        using var stripe = settings.Scenario == "purchase" ? PurchaseScenario.StripeClient(settings.Stripe, settings.StripeKey, settings.MaxInFlight) : null;
+        IScenario scenario = settings.Scenario == "purchase"
+            ? new PurchaseScenario(http, stripe, settings.Showtime, settings.TicketType, settings.MaxQuantity, runId)
+            : new HoldsScenario(http, settings.Showtime, settings.TicketType, settings.MaxQuantity, !settings.KeepHolds, runId);
         var shape = settings.Rate > 0 ? new LoadShape(true, settings.StartRate, settings.Rate, TimeSpan.FromSeconds(settings.RampSeconds)) : LoadShape.Closed;
         var warmUp = TimeSpan.FromSeconds(settings.WarmUpSeconds);
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);

@@ -7,7 +7,7 @@ namespace Supporter.LoadGen;
 /// <summary>Options of <c>run</c>; defaults fit <c>deploy/run-local.sh</c> and its demo showtime.</summary>
 public sealed class RunSettings : CommandSettings
 {
-    [CommandOption("--scenario"), Description("holds (more scenarios follow)"), DefaultValue("holds")]
+    [CommandOption("--scenario"), Description("holds or purchase"), DefaultValue("holds")]
     public string Scenario { get; init; } = "holds";
 
     [CommandOption("--api"), Description("Base URL of the Api"), DefaultValue("http://127.0.0.1:5080")]
@@ -15,6 +15,12 @@ public sealed class RunSettings : CommandSettings
 
     [CommandOption("--database"), Description("PostgreSQL connection string for the invariant check (default: SUPPORTER_DATABASE, else none: check skipped)")]
     public string? Database { get; init; }
+
+    [CommandOption("--stripe"), Description("purchase: the Stripe emulator (or Stripe test mode) that pays the intents"), DefaultValue("http://127.0.0.1:12111")]
+    public string Stripe { get; init; } = "http://127.0.0.1:12111";
+
+    [CommandOption("--stripe-key"), Description("purchase: the secret key for --stripe"), DefaultValue("sk_test_emulator")]
+    public string StripeKey { get; init; } = "sk_test_emulator";
 
     [CommandOption("--admin-email"), DefaultValue("admin@supporter.local")]
     public string AdminEmail { get; init; } = "admin@supporter.local";
@@ -69,8 +75,8 @@ public sealed class RunSettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (Scenario != "holds")
-            return ValidationResult.Error($"--scenario: unknown scenario '{Scenario}' (known: holds).");
+        if (Scenario is not ("holds" or "purchase"))
+            return ValidationResult.Error($"--scenario: unknown scenario '{Scenario}' (known: holds, purchase).");
         if (Supporters < 1 || MaxInFlight < 1)
             return ValidationResult.Error("--supporters and --max-in-flight must be at least 1.");
         if (DurationSeconds <= WarmUpSeconds || WarmUpSeconds < 0)

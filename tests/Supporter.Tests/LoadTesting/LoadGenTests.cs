@@ -41,6 +41,29 @@ public sealed class LoadGenTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_short_purchase_run_buys_tickets_that_the_invariant_check_finds_minted()
+    {
+        // Free tickets: each order is confirmed when placed, so the run needs no payment provider.
+        var showtime = await api.CreateShowtimeAsync();
+        var settings = new RunSettings
+        {
+            Scenario = "purchase", Api = api.Api.Server.BaseAddress.ToString(), AdminEmail = ApiFixture.AdminEmail, AdminPassword = ApiFixture.AdminPassword,
+            Database = api.Cluster.ConnectionString, Supporters = 2, MaxInFlight = 2, DurationSeconds = 2, WarmUpSeconds = 0.5, MaxQuantity = 1,
+            Showtime = showtime, TicketType = "GA", AccountPrefix = $"lg-{Guid.NewGuid():N}"[..16], Out = Directory.CreateTempSubdirectory("loadgen-").FullName, SettleSeconds = 5,
+        };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Interactive = InteractionSupport.No });
+
+        var (result, invariants) = await LoadRun.ExecuteAsync(settings, console, CancellationToken.None, api.Api.Server.CreateHandler());
+
+        var purchases = Assert.Single(result.Operations, o => o.Operation == PurchaseScenario.PurchaseOperation);
+        Assert.True(purchases.Succeeded > 0, "No purchase completed after the warm-up.");
+        Assert.All(result.Operations.Where(o => o.Operation != LoadGen.Load.LoadDriver.DroppedOperation),
+            o => Assert.True(o.Errors.Keys.All(k => k == "409 sold-out"), $"{o.Operation}: {string.Join(", ", o.Errors)}"));
+        Assert.NotNull(invariants);
+        Assert.True(invariants.Holds, string.Join("; ", invariants.Violations));
+    }
+
+    [Fact]
     public async Task The_invariant_check_reports_each_broken_rule_and_passes_a_clean_showtime()
     {
         var clean = await api.CreateShowtimeAsync();
