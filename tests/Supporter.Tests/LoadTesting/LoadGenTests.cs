@@ -41,6 +41,30 @@ public sealed class LoadGenTests(ApiFixture api)
     }
 
     [Fact]
+    public async Task A_short_open_loop_run_keeps_its_arrival_rate_within_the_in_flight_bound()
+    {
+        var showtime = await api.CreateShowtimeAsync();
+        var settings = new RunSettings
+        {
+            Api = api.Api.Server.BaseAddress.ToString(), AdminEmail = ApiFixture.AdminEmail, AdminPassword = ApiFixture.AdminPassword,
+            Database = api.Cluster.ConnectionString, Supporters = 4, MaxInFlight = 4, Rate = 40, StartRate = 10, RampSeconds = 1,
+            DurationSeconds = 3, WarmUpSeconds = 1, MaxQuantity = 2, Showtime = showtime, TicketType = "GA",
+            AccountPrefix = $"lg-{Guid.NewGuid():N}"[..16], Out = Directory.CreateTempSubdirectory("loadgen-").FullName, SettleSeconds = 5,
+        };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Interactive = InteractionSupport.No });
+
+        var (result, invariants) = await LoadRun.ExecuteAsync(settings, console, CancellationToken.None, api.Api.Server.CreateHandler());
+
+        var holds = Assert.Single(result.Operations, o => o.Operation == HoldsScenario.HoldOperation);
+        var dropped = result.Operations.SingleOrDefault(o => o.Operation == LoadGen.Load.LoadDriver.DroppedOperation)?.Errors.Values.Sum() ?? 0;
+        // 40 arrivals a second after the ramp, measured for about two seconds: each either ran or was dropped.
+        Assert.InRange(holds.Succeeded + dropped, 40, 120);
+        Assert.Empty(holds.Errors);
+        Assert.StartsWith("open loop", result.Shape);
+        Assert.True(invariants!.Holds, string.Join("; ", invariants.Violations));
+    }
+
+    [Fact]
     public async Task A_short_purchase_run_buys_tickets_that_the_invariant_check_finds_minted()
     {
         // Free tickets: each order is confirmed when placed, so the run needs no payment provider.
