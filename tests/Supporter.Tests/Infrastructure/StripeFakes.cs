@@ -91,13 +91,19 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
     private readonly string? _statePath;
     private readonly TimeSpan? _flushDelay;
     private readonly TimeProvider? _time;
+    private readonly bool _ordered;
+    private readonly int? _maxInFlight;
 
-    public StripeEmulatorHost(Uri webhookUrl, string? statePath = null, TimeSpan? flushDelay = null, TimeProvider? time = null)
+    /// <param name="ordered">One event at a time, in the order they happened (the emulator's <c>OrderedDelivery</c>).</param>
+    public StripeEmulatorHost(Uri webhookUrl, string? statePath = null, TimeSpan? flushDelay = null, TimeProvider? time = null,
+        bool ordered = false, int? maxInFlight = null)
     {
         _webhookUrl = webhookUrl;
         _statePath = statePath;
         _flushDelay = flushDelay;
         _time = time;
+        _ordered = ordered;
+        _maxInFlight = maxInFlight;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -109,7 +115,10 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
             ["Emulator:WebhookSecret"] = WebhookSecret,
             ["Emulator:WebhookUrl"] = _webhookUrl.ToString(),
             ["Emulator:FirstRetryDelay"] = "00:00:00.100",
+            ["Emulator:OrderedDelivery"] = _ordered ? "true" : "false",
         };
+        if (_maxInFlight is { } maxInFlight)
+            settings["Emulator:MaxDeliveriesInFlight"] = maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (_statePath is not null)
             settings["Emulator:StatePath"] = _statePath;
         if (_flushDelay is { } delay)
@@ -126,6 +135,10 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
         ApiBase = Server.BaseAddress.ToString().TrimEnd('/'),
         HttpClient = new SystemNetHttpClient(CreateClient(), maxNetworkRetries: 0, enableTelemetry: false),
     });
+
+    /// <summary>The emulator's delivery counters (<c>GET /_emulator/stats</c>).</summary>
+    public async Task<Supporter.StripeEmulator.DeliveryStatsView> StatsAsync() =>
+        (await CreateClient().GetFromJsonAsync<Supporter.StripeEmulator.DeliveryStatsView>("/_emulator/stats"))!;
 }
 
 /// <summary>
@@ -217,6 +230,13 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         (await http.PutAsJsonAsync("/_emulator/faults", faults)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The emulator's delivery counters (<c>GET /_emulator/stats</c>).</summary>
+    public async Task<Supporter.StripeEmulator.DeliveryStatsView> StatsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        return (await http.GetFromJsonAsync<Supporter.StripeEmulator.DeliveryStatsView>("/_emulator/stats"))!;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
