@@ -150,21 +150,23 @@ public sealed partial class WebhookSender(
         {
             var status = await AttemptAsync(url, body, eventId, attempt, counted && attempt == 1, cancellationToken);
             var failedOnPurpose = status.FailOnPurpose && status.Code is >= 200 and < 300;
+            var accepted = status.Code is >= 200 and < 300 && !failedOnPurpose;
+            // Counted before the attempt is recorded, so whoever waited for the record sees the counters include it.
+            if (accepted)
+                stats.Delivered(time.GetElapsedTime(queued.QueuedAt));
+            else if (attempt == settings.DeliveryAttempts)
+                stats.Failed();
             _deliveries.Enqueue(new Delivery(eventId, attempt, status.Code, failedOnPurpose, time.GetUtcNow()));
             Interlocked.Exchange(ref _recorded, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             firstAttempt.TrySetResult();
-            if (status.Code is >= 200 and < 300 && !failedOnPurpose)
-            {
-                stats.Delivered(time.GetElapsedTime(queued.QueuedAt));
+            if (accepted)
                 return true;
-            }
             if (attempt < settings.DeliveryAttempts)
             {
                 await Task.Delay(wait, time, cancellationToken);
                 wait *= 2;
             }
         }
-        stats.Failed();
         LogGaveUp(eventId, settings.DeliveryAttempts);
         return false;
     }

@@ -27,6 +27,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Channel<(string Signature, string Body)> Received { get; } = Channel.CreateUnbounded<(string, string)>();
     public int Status { get; set; } = 200;
 
+    /// <summary>Awaited before each answer (after the delivery was recorded): a test's barrier or gate.</summary>
+    public Func<Task>? BeforeAnswer { get; set; }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var app = LoopbackHost.CreateBuilder().Build();
@@ -37,6 +40,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Received.Writer.TryWrite((request.Headers["Stripe-Signature"].ToString(), body));
+            if (receiver.BeforeAnswer is { } beforeAnswer)
+                await beforeAnswer();
             return Results.StatusCode(status);
         });
         var address = await LoopbackHost.StartAsync(app);
@@ -93,10 +98,11 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
     private readonly TimeProvider? _time;
     private readonly bool _ordered;
     private readonly int? _maxInFlight;
+    private readonly int? _deliveryAttempts;
 
-    /// <param name="ordered">One event at a time, in the order they happened (the emulator's <c>OrderedDelivery</c>).</param>
+    // ordered: one event at a time, in the order they happened (the emulator's OrderedDelivery).
     public StripeEmulatorHost(Uri webhookUrl, string? statePath = null, TimeSpan? flushDelay = null, TimeProvider? time = null,
-        bool ordered = false, int? maxInFlight = null)
+        bool ordered = false, int? maxInFlight = null, int? deliveryAttempts = null)
     {
         _webhookUrl = webhookUrl;
         _statePath = statePath;
@@ -104,6 +110,7 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
         _time = time;
         _ordered = ordered;
         _maxInFlight = maxInFlight;
+        _deliveryAttempts = deliveryAttempts;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -119,6 +126,8 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
         };
         if (_maxInFlight is { } maxInFlight)
             settings["Emulator:MaxDeliveriesInFlight"] = maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (_deliveryAttempts is { } attempts)
+            settings["Emulator:DeliveryAttempts"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (_statePath is not null)
             settings["Emulator:StatePath"] = _statePath;
         if (_flushDelay is { } delay)
