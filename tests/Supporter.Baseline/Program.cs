@@ -1,0 +1,3 @@
+using Supporter.Baseline;
+
+await BaselineApp.Create(args).RunAsync();
