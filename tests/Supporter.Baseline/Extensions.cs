@@ -21,13 +21,13 @@ public sealed class BaselineDatabaseSettings
 public sealed class BaselineStripeSettings
 {
     [Required]
-    public string SecretKey { get; set; } = "";
+    public string SecretKey { get; set; } = "sk_test_emulator";
 
-    /// <summary>Stripe's API, or the emulator's (<c>http://127.0.0.1:12111</c>).</summary>
-    public string? ApiBase { get; set; }
+    /// <summary>Stripe's API, or (the default) the emulator's as deploy/run-local.sh starts it.</summary>
+    public string? ApiBase { get; set; } = "http://127.0.0.1:12111";
 
     [Required]
-    public string WebhookSecret { get; set; } = "";
+    public string WebhookSecret { get; set; } = "whsec_emulator";
 
     [Range(1, 3600)]
     public long ToleranceSeconds { get; set; } = 300;
@@ -37,6 +37,8 @@ public static class Extensions
 {
     public static WebApplicationBuilder AddBaseline(this WebApplicationBuilder builder)
     {
+        // Settings come from the command line or the environment (there is no appsettings.json to collide with the Api's in the tests).
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddOptions<BaselineDatabaseSettings>().BindConfiguration("Database").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<BaselineStripeSettings>().BindConfiguration("Stripe").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(provider =>
