@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Supporter.ServiceDefaults;
 using Supporter.ServiceDefaults.Identity;
 using Supporter.ScannerHub.Capacity;
