@@ -17,6 +17,13 @@ public sealed class ClusterClientSettings
     /// <summary>Talk to a single in-memory silo on <see cref="GatewayPort"/> (the silo's explicit in-memory mode).</summary>
     public bool InMemory { get; set; }
     [Range(1, 65535)] public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// How long a grain call may take before the caller hears "try again". It must cover the slowest real call (a
+    /// payment waits for the provider); a lost gateway fails calls at once, without waiting for it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00")] public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>How often the client rereads the membership table for gateways (a restarted or added silo is used after this).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")] public TimeSpan GatewayListRefreshPeriod { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 public static class ClusterClientExtensions
@@ -38,6 +45,11 @@ public static class ClusterClientExtensions
             client.AddMemoryStreams(CapacityFeed.StreamProvider);
             // Grain calls join the caller's trace (and start spans of their own) only with propagation on.
             client.AddActivityPropagation();
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.GatewayListRefreshPeriod);
+            client.Services.AddSingleton<GatewayLossSignal>();
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<GatewayLossSignal>());
+            client.AddOutgoingGrainCallFilter<FailFastOnGatewayLoss>();
             if (cluster.InMemory)
                 client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
             else
@@ -65,7 +77,7 @@ internal sealed class ClusterReadinessCheck(IClusterClient client) : IHealthChec
                 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s).")
                 : HealthCheckResult.Unhealthy("No active silo.");
         }
-        catch (Exception exception) when (exception is TimeoutException or OrleansException or SiloUnavailableException or InvalidOperationException)
+        catch (Exception exception) when (ClusterFaults.IsTransient(exception) || exception is OrleansException or InvalidOperationException)
         {
             return HealthCheckResult.Unhealthy("Cluster unreachable.", exception);
         }

@@ -3,7 +3,7 @@
 # demo data. Ctrl+C stops everything it started. Logs go to .local/logs/.
 #
 #   deploy/run-local.sh               PostgreSQL-backed, one silo
-#   deploy/run-local.sh --silos 2     a second silo joins the same cluster (different ports)
+#   deploy/run-local.sh --silos 2     a second silo joins the same cluster (different ports); a silo that dies is restarted
 #   deploy/run-local.sh --in-memory   no PostgreSQL: one in-memory silo; NOTHING SURVIVES A RESTART
 #
 # Payments go to the Stripe emulator (deploy/StripeEmulator, port 12111), which signs and delivers webhooks to the
@@ -70,27 +70,32 @@ fi
 log "building"
 dotnet build Supporter.Orleans.sln -c Release -nologo -clp:ErrorsOnly -v quiet >/dev/null
 
-pids=()
+declare -A pids=() # name -> pid of the process running now
 cleanup() {
   trap - INT TERM EXIT
   log "stopping"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT TERM
 
-start() { # name dll args...
+start() { # name dll args...  (a restart appends to the log, so the lines before the death stay readable)
   local name="$1" dll="$2"; shift 2
-  dotnet "$dll" "$@" >"$logs/$name.log" 2>&1 &
-  pids+=("$!")
+  if [[ -n "${pids[$name]:-}" ]]; then
+    dotnet "$dll" "$@" >>"$logs/$name.log" 2>&1 &
+  else
+    dotnet "$dll" "$@" >"$logs/$name.log" 2>&1 &
+  fi
+  pids[$name]=$!
   log "$name started (pid $!, log .local/logs/$name.log)"
 }
 
 wait_ready() { # name url
   for _ in $(seq 1 120); do
     if curl -fsS "$2" >/dev/null 2>&1; then log "$1 ready"; return 0; fi
-    for pid in "${pids[@]}"; do
-      kill -0 "$pid" 2>/dev/null || { log "a process exited; last lines of $1's log:"; tail -n 30 "$logs/$1.log" >&2; exit 1; }
+    for name in "${!pids[@]}"; do
+      kill -0 "${pids[$name]}" 2>/dev/null || { log "$name exited; last lines of its log:"; tail -n 30 "$logs/$name.log" >&2; exit 1; }
     done
     sleep 0.5
   done
@@ -109,13 +114,14 @@ if $emulate_stripe; then
     "--Emulator:WebhookSecret=$webhook_secret" --Emulator:WebhookUrl=http://127.0.0.1:5080/webhooks/stripe "${emulator_state[@]}"
   wait_ready stripe "$stripe_api/health"
 fi
-for i in $(seq 1 "$silos"); do
-  offset=$((i - 1))
-  start "silo$i" "$(bin Silo Supporter.Silo)" --contentRoot "$repo/Silo" --urls "http://127.0.0.1:$((8081 + offset))" \
+start_silo() { # number (1-based); the same ports on a restart, so clients find it where it was
+  local offset=$(($1 - 1))
+  start "silo$1" "$(bin Silo Supporter.Silo)" --contentRoot "$repo/Silo" --urls "http://127.0.0.1:$((8081 + offset))" \
     "--Mail:PickupDirectory=$repo/.local/mail" "--Stripe:SecretKey=$stripe_secret_key" "--Stripe:ApiBase=$stripe_api" \
     "--Cluster:SiloPort=$((11111 + offset))" "--Cluster:GatewayPort=$((30000 + offset))" "${common[@]}"
-  wait_ready "silo$i" "http://127.0.0.1:$((8081 + offset))/health/ready"
-done
+  wait_ready "silo$1" "http://127.0.0.1:$((8081 + offset))/health/ready"
+}
+for i in $(seq 1 "$silos"); do start_silo "$i"; done
 start api "$(bin Api Supporter.Api)" --contentRoot "$repo/Api" --urls http://127.0.0.1:5080 \
   --Jwt:ActiveKeyId=local-1 --Jwt:SigningKeys:0:KeyId=local-1 "--Jwt:SigningKeys:0:PrivateKeyFile=$jwt_key_file" \
   "--BootstrapAdmin:Email=$admin_email" "--BootstrapAdmin:Password=$admin_password" \
@@ -143,5 +149,17 @@ cat >&2 <<TXT
 
   Ctrl+C stops everything.
 TXT
-wait -n "${pids[@]}"
-log "a process exited; see .local/logs/"
+# A dead silo is started again while the others serve, as a cluster's supervisor would; the grains it held move to
+# the survivors (or back to it) and clients retry with their idempotency keys. Any other process exiting ends the run.
+while true; do
+  wait -n "${pids[@]}" || true
+  for name in "${!pids[@]}"; do
+    kill -0 "${pids[$name]}" 2>/dev/null && continue
+    if [[ "$name" == silo* ]]; then
+      log "$name (pid ${pids[$name]}) exited; restarting it"
+      start_silo "${name#silo}"
+    else
+      log "$name exited; see .local/logs/$name.log"; exit 1
+    fi
+  done
+done

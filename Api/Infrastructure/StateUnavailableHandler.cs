@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Npgsql;
+using Supporter.ServiceDefaults;
 
 namespace Supporter.Api.Infrastructure;
 
 /// <summary>
-/// A grain that could not store its state answers with <see cref="StateUnavailableException"/>, and a silo may not
-/// answer in time while the cluster fails over. Either way the caller does not know the outcome, and a retry with
+/// A grain that could not store its state answers with <see cref="StateUnavailableException"/>; a silo or gateway
+/// may die with calls in flight, or not answer in time while the cluster fails over (<see cref="ClusterFaults"/>). Either way the caller does not know the outcome, and a retry with
 /// the same request id takes effect at most once: that is a 503 with Retry-After, not a 500. The same goes for a read
 /// of the records (listings, the audit log) while PostgreSQL cannot be reached.
 /// </summary>
@@ -13,8 +13,7 @@ internal sealed class StateUnavailableHandler(IProblemDetailsService problemDeta
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (StateUnavailableException or SiloUnavailableException or OrleansMessageRejectionException or TimeoutException
-            or NpgsqlException { IsTransient: true }))
+        if (!ClusterFaults.IsTransient(exception))
             return false;
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "1";

@@ -80,7 +80,7 @@ public sealed partial class OrderGrain
 
     /// <summary>
     /// Makes sure every line has a live hold: its own, or — when the payment came after it expired — a new one taken
-    /// now if the seats are still free. All or nothing: if a line cannot be had, the holds taken again are let go.
+    /// now if the seats are still free. All or nothing: if a line cannot be had, the automatic refund lets every hold go.
     /// </summary>
     private async Task<bool> SecureLinesAsync()
     {
@@ -102,16 +102,9 @@ public sealed partial class OrderGrain
                 }
                 LogLineUnavailable(OrderId, i, retaken.ToString());
             }
-            await ReleaseLateHoldsAsync();
             return false;
         }
         return true;
-    }
-
-    private async Task ReleaseLateHoldsAsync()
-    {
-        foreach (var (i, holdId) in State.LateHolds)
-            await SupporterAt(State.Lines[i]).Release(State.Lines[i].Code, holdId);
     }
 
     /// <summary>Sells every line's hold; confirming a confirmed hold is a no-op, so this repeats safely.</summary>
@@ -151,9 +144,15 @@ public sealed partial class OrderGrain
         await ForgetExpiryCheckAsync();
     }
 
-    /// <summary>Gives the whole payment back; the provider's idempotency key makes a repeat the same refund.</summary>
+    /// <summary>
+    /// Gives the order's holds back, then the whole payment. The decision is stored before either, and a repeat of
+    /// both is the same as once: releasing a released hold is done, and the provider's idempotency key makes a
+    /// second refund the first. Once the order is refunded (or cancelled) it never comes here again.
+    /// </summary>
     private async Task RefundAutomaticallyAsync()
     {
+        // Holds first: the seats go back to sale at once, even while the provider cannot be reached for the money.
+        await ReleaseHoldsAsync();
         var payment = State.Payment;
         if (payment is not null)
             await _payments.RefundAsync(payment.IntentId, null, State.AutoRefundReason!, $"order-{OrderId:N}-auto-refund");
@@ -163,6 +162,23 @@ public sealed partial class OrderGrain
             AuditAutomaticRefund(payment);
         await SaveAsync();
         await ForgetExpiryCheckAsync();
+    }
+
+    /// <summary>
+    /// Lets go of every hold the order has: each line's own and any taken again for a late payment. Holds that ran
+    /// out or were let go already answer done and change nothing; the buyer's grain gives their allowance back.
+    /// </summary>
+    private async Task ReleaseHoldsAsync()
+    {
+        var releases = new List<Task<HoldResult>>();
+        for (var i = 0; i < State.Lines.Length; i++)
+        {
+            var line = State.Lines[i];
+            releases.Add(SupporterAt(line).Release(line.Code, line.HoldId));
+            if (State.LateHolds.TryGetValue(i, out var late))
+                releases.Add(SupporterAt(line).Release(line.Code, late));
+        }
+        await Task.WhenAll(releases);
     }
 
     private IInventoryPoolGrain Pool(OrderLine line) => GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(line.ShowtimeId, line.Code));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Supporter.ServiceDefaults;
 using Supporter.ServiceDefaults.Identity;
 using Supporter.ScannerHub.Capacity;
@@ -18,7 +19,7 @@ public static class Extensions
         builder.AddSupporterAuthenticationFromJwks(CapacityHub.Path);
         // A request line carries the URL, and with it the access token browsers send in the query string.
         builder.Logging.AddFilter(RequestLines, LogLevel.Warning);
-        builder.Services.AddSignalR();
+        builder.Services.AddSignalR(o => o.AddFilter<TryAgainHubFilter>());
         builder.Services.AddSingleton<CapacityFeedRelay>();
         builder.Services.AddProblemDetails();
         return builder;

@@ -32,6 +32,19 @@ public sealed class EmulatorOptions
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How many delivery attempts may be waiting for the endpoint's answer at once. Stripe sends events concurrently
+    /// and promises no order; a busy run needs many in flight so that the emulator is not what limits it.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxDeliveriesInFlight { get; set; } = 64;
+
+    /// <summary>
+    /// Delivers one event at a time, each after the first attempt at the one before it was answered (retries still
+    /// go on in the background), for tests that need events in the order they happened.
+    /// </summary>
+    public bool OrderedDelivery { get; set; }
+
+    /// <summary>
     /// A file that keeps customers, cards, intents, charges, refunds, events and idempotency keys across restarts
     /// (read at start, rewritten shortly after changes and at shutdown); none: everything is in memory only.
     /// </summary>

@@ -25,6 +25,7 @@ public static partial class StripeEmulatorApi
         builder.Services.AddSingleton<StateChanges>();
         builder.Services.AddSingleton<StripeRequests>();
         builder.Services.AddSingleton<StripeStore>();
+        builder.Services.AddSingleton<DeliveryStats>();
         builder.Services.AddSingleton<WebhookSender>();
         // Before the sender: undelivered events of a state file are queued when it is read.
         builder.Services.AddHostedService<EmulatorStateFile>();
@@ -69,6 +70,8 @@ public static partial class StripeEmulatorApi
             return Results.Ok(new { path = options.Value.StatePath, changes = changes.Count, saved = written });
         });
         control.MapGet("/deliveries", (WebhookSender webhooks) => webhooks.Deliveries);
+        // Counters of delivery (queued, in flight, delivered, retried, failed, latencies), to see whether it limits a run.
+        control.MapGet("/stats", (WebhookSender webhooks) => webhooks.Stats);
         // Waits (up to 30 s) until the event has had that many delivery attempts, then lists them.
         control.MapGet("/deliveries/{eventId}", (string eventId, int? atLeast, WebhookSender webhooks, HttpContext http) =>
             webhooks.AttemptsAsync(eventId, atLeast ?? 1, TimeSpan.FromSeconds(30), http.RequestAborted));

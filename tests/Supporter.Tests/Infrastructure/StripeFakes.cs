@@ -27,6 +27,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     public Channel<(string Signature, string Body)> Received { get; } = Channel.CreateUnbounded<(string, string)>();
     public int Status { get; set; } = 200;
 
+    /// <summary>Awaited before each answer (after the delivery was recorded): a test's barrier or gate.</summary>
+    public Func<Task>? BeforeAnswer { get; set; }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var app = LoopbackHost.CreateBuilder().Build();
@@ -37,6 +40,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             using var reader = new StreamReader(request.Body);
             var body = await reader.ReadToEndAsync();
             receiver.Received.Writer.TryWrite((request.Headers["Stripe-Signature"].ToString(), body));
+            if (receiver.BeforeAnswer is { } beforeAnswer)
+                await beforeAnswer();
             return Results.StatusCode(status);
         });
         var address = await LoopbackHost.StartAsync(app);
@@ -91,13 +96,21 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
     private readonly string? _statePath;
     private readonly TimeSpan? _flushDelay;
     private readonly TimeProvider? _time;
+    private readonly bool _ordered;
+    private readonly int? _maxInFlight;
+    private readonly int? _deliveryAttempts;
 
-    public StripeEmulatorHost(Uri webhookUrl, string? statePath = null, TimeSpan? flushDelay = null, TimeProvider? time = null)
+    // ordered: one event at a time, in the order they happened (the emulator's OrderedDelivery).
+    public StripeEmulatorHost(Uri webhookUrl, string? statePath = null, TimeSpan? flushDelay = null, TimeProvider? time = null,
+        bool ordered = false, int? maxInFlight = null, int? deliveryAttempts = null)
     {
         _webhookUrl = webhookUrl;
         _statePath = statePath;
         _flushDelay = flushDelay;
         _time = time;
+        _ordered = ordered;
+        _maxInFlight = maxInFlight;
+        _deliveryAttempts = deliveryAttempts;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -109,7 +122,12 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
             ["Emulator:WebhookSecret"] = WebhookSecret,
             ["Emulator:WebhookUrl"] = _webhookUrl.ToString(),
             ["Emulator:FirstRetryDelay"] = "00:00:00.100",
+            ["Emulator:OrderedDelivery"] = _ordered ? "true" : "false",
         };
+        if (_maxInFlight is { } maxInFlight)
+            settings["Emulator:MaxDeliveriesInFlight"] = maxInFlight.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (_deliveryAttempts is { } attempts)
+            settings["Emulator:DeliveryAttempts"] = attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (_statePath is not null)
             settings["Emulator:StatePath"] = _statePath;
         if (_flushDelay is { } delay)
@@ -126,6 +144,10 @@ public sealed class StripeEmulatorHost : WebApplicationFactory<Supporter.StripeE
         ApiBase = Server.BaseAddress.ToString().TrimEnd('/'),
         HttpClient = new SystemNetHttpClient(CreateClient(), maxNetworkRetries: 0, enableTelemetry: false),
     });
+
+    /// <summary>The emulator's delivery counters (<c>GET /_emulator/stats</c>).</summary>
+    public async Task<Supporter.StripeEmulator.DeliveryStatsView> StatsAsync() =>
+        (await CreateClient().GetFromJsonAsync<Supporter.StripeEmulator.DeliveryStatsView>("/_emulator/stats"))!;
 }
 
 /// <summary>
@@ -217,6 +239,13 @@ public sealed class StripeEmulatorServer : IAsyncDisposable
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         (await http.PutAsJsonAsync("/_emulator/faults", faults)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The emulator's delivery counters (<c>GET /_emulator/stats</c>).</summary>
+    public async Task<Supporter.StripeEmulator.DeliveryStatsView> StatsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        return (await http.GetFromJsonAsync<Supporter.StripeEmulator.DeliveryStatsView>("/_emulator/stats"))!;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -15,7 +15,8 @@ public sealed class StripeEmulatorFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Webhooks = await WebhookReceiver.StartAsync();
-        Emulator = new StripeEmulatorHost(Webhooks.Url);
+        // In order: these tests read the events of one intent one after the other, as they happened.
+        Emulator = new StripeEmulatorHost(Webhooks.Url, ordered: true);
         _ = Emulator.Server; // start it
     }
 

@@ -1,0 +1,22 @@
+using Npgsql;
+using Orleans.Runtime;
+
+namespace Supporter.ServiceDefaults;
+
+/// <summary>
+/// Faults after which the caller cannot know whether its command took effect: a grain that could not store its state,
+/// a silo or gateway that went away, a call that got no answer in time, a cluster that cannot be reached, PostgreSQL
+/// out of reach. Front ends answer them "try again" (a 503 with Retry-After, a hub error saying so): the idempotency
+/// key makes the retry take effect at most once. Anything else is a bug and stays one.
+/// </summary>
+public static class ClusterFaults
+{
+    public static bool IsTransient(Exception exception) => exception is
+        StateUnavailableException
+        or SiloUnavailableException
+        or OrleansMessageRejectionException
+        or GatewayTooBusyException
+        or Orleans.Runtime.Messaging.ConnectionFailedException
+        or TimeoutException
+        or NpgsqlException { IsTransient: true };
+}
