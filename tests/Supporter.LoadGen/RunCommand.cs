@@ -52,7 +52,7 @@ public static class LoadRun
         var measurements = new Measurements(warmUp);
         var startedAt = DateTimeOffset.UtcNow;
 
-        var load = LoadDriver.RunAsync(scenario, shape, supporters, settings.MaxInFlight, duration, measurements, cancellationToken);
+        var load = RunThenStopAsync(LoadDriver.RunAsync(scenario, shape, supporters, settings.MaxInFlight, duration, measurements, cancellationToken), measurements);
         await SampleUntilAsync(load, measurements, settings, console, warmUp, duration);
         await load;
         measurements.Sample();
@@ -80,6 +80,12 @@ public static class LoadRun
         console.WriteLine();
         console.MarkupLine($"Results: {Markup.Escape(json)}, plot: {Markup.Escape(png)}");
         return (result, invariants);
+    }
+
+    private static async Task RunThenStopAsync(Task load, Measurements measurements)
+    {
+        try { await load; }
+        finally { measurements.Stop(); }
     }
 
     // Sampling once a second is all the tool does besides its requests: the live view redraws at the same pace.

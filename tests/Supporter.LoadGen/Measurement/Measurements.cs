@@ -21,7 +21,13 @@ public sealed class Measurements
 
     public Measurements(TimeSpan warmUp) => _warmUp = warmUp;
 
-    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+    private TimeSpan? _stopped;
+
+    /// <summary>Time since the start, frozen by <see cref="Stop"/>: the last sample after the load ended adds no idle time.</summary>
+    public TimeSpan Elapsed => _stopped ?? Stopwatch.GetElapsedTime(_started);
+
+    /// <summary>The load is over: later samples collect what is left but count no more time.</summary>
+    public void Stop() => _stopped ??= Stopwatch.GetElapsedTime(_started);
 
     /// <summary>Seconds of measured time so far (from the end of the warm-up to the last sample).</summary>
     public double MeasuredSeconds { get; private set; }
