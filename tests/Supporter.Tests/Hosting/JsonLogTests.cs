@@ -43,7 +43,9 @@ public sealed class JsonLogTests
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         (await http.SendAsync(request)).EnsureSuccessStatusCode();
 
-        var entry = await found.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // The silo writes the line at once; hearing it takes a thread-pool turn of this process, which a full,
+        // parallel test run can keep waiting for many seconds. A bound, not a sleep: the wait ends with the line.
+        var entry = await found.Task.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal("Microsoft.AspNetCore.Hosting.Diagnostics", entry.GetProperty("Category").GetString());
         Assert.Contains(entry.GetProperty("Scopes").EnumerateArray(), scope =>
