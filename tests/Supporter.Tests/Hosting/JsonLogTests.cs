@@ -8,19 +8,23 @@ namespace Supporter.Tests.Hosting;
 public sealed class JsonLogTests
 {
     [Fact]
-    public async Task A_request_is_logged_as_json_with_its_trace_id()
+    public async Task A_request_is_logged_as_json_with_its_trace_and_span_ids()
     {
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        var probe = Guid.NewGuid().ToString("N");
+        var heard = new System.Collections.Concurrent.ConcurrentQueue<string>();
         var found = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = 0;
         var notJson = new List<string>();
         void Hear(string line)
         {
             Interlocked.Increment(ref lines);
+            heard.Enqueue(line);
             try
             {
                 using var document = JsonDocument.Parse(line);
-                if (line.Contains(traceId, StringComparison.Ordinal))
+                // The request's own line, found by a query string nobody else sends.
+                if (line.Contains(probe, StringComparison.Ordinal) && line.Contains("Request starting", StringComparison.Ordinal))
                     found.TrySetResult(document.RootElement.Clone());
             }
             catch (JsonException)
@@ -39,18 +43,18 @@ public sealed class JsonLogTests
         {
             BaseAddress = silo.Http.BaseAddress,
         };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/health/live?probe={probe}");
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         (await http.SendAsync(request)).EnsureSuccessStatusCode();
 
-        // The silo writes the line at once; hearing it takes a thread-pool turn of this process, which a full,
-        // parallel test run can keep waiting for many seconds. A bound, not a sleep: the wait ends with the line.
-        var entry = await found.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var entry = await found.Task.WaitAsync(TimeSpan.FromSeconds(30)).ContinueWith(wait => wait.IsCompletedSuccessfully
+            ? wait.Result
+            : throw new TimeoutException($"No JSON line for the request within 30 s; heard {heard.Count} lines, the last: {string.Join(" | ", heard.TakeLast(5))}"));
 
         Assert.Equal("Microsoft.AspNetCore.Hosting.Diagnostics", entry.GetProperty("Category").GetString());
         Assert.Contains(entry.GetProperty("Scopes").EnumerateArray(), scope =>
-            scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out var id) && id.GetString() == traceId
-            && scope.TryGetProperty("SpanId", out _));
+            scope.ValueKind == JsonValueKind.Object && scope.TryGetProperty("TraceId", out var id) && id.GetString() is { Length: 32 }
+            && scope.TryGetProperty("SpanId", out var span) && span.GetString() is { Length: 16 });
         lock (notJson)
             Assert.Empty(notJson);
         Assert.True(lines > 0);
