@@ -14,6 +14,11 @@ public sealed class AccessTokenKeys : IDisposable
 {
     private readonly List<ECDsa> _loaded = [];
 
+    // The keys' signature providers are cached here, not in the process-wide CryptoProviderFactory.Default: that cache
+    // is keyed by key material, so another host with the same keys (tests start several) would otherwise be handed a
+    // provider over a key this instance has disposed.
+    private readonly CryptoProviderFactory _crypto = new();
+
     public AccessTokenKeys(IOptions<JwtSettings> settings)
     {
         var jwt = settings.Value;
@@ -25,10 +30,10 @@ public sealed class AccessTokenKeys : IDisposable
             _loaded.Add(key);
             var point = key.ExportParameters(includePrivateParameters: false);
             if (configured.KeyId == jwt.ActiveKeyId)
-                Signing = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = configured.KeyId }, AccessTokenValidation.Algorithm);
+                Signing = new SigningCredentials(new ECDsaSecurityKey(key) { KeyId = configured.KeyId, CryptoProviderFactory = _crypto }, AccessTokenValidation.Algorithm);
             var publicKey = ECDsa.Create(point);
             _loaded.Add(publicKey);
-            verification.Add(new ECDsaSecurityKey(publicKey) { KeyId = configured.KeyId });
+            verification.Add(new ECDsaSecurityKey(publicKey) { KeyId = configured.KeyId, CryptoProviderFactory = _crypto });
             published.Add(new PublicJsonWebKey(configured.KeyId, Base64UrlEncoder.Encode(point.Q.X), Base64UrlEncoder.Encode(point.Q.Y)));
         }
         if (Signing is null)
