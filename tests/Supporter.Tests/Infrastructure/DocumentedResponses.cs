@@ -67,6 +67,9 @@ public sealed class DocumentedResponses
 
     private void Record(HttpContext http, Endpoint? endpoint)
     {
+        // A request its client abandoned answers nobody: the server's status for it (499) never leaves the process.
+        if (http.RequestAborted.IsCancellationRequested)
+            return;
         if (endpoint is RouteEndpoint route)
             Saw(http.Request.Method.ToUpperInvariant(), route.RoutePattern.RawText!, http.Response.StatusCode, http.Request.Path);
     }
