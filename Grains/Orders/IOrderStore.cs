@@ -5,17 +5,11 @@ using Supporter.Tickets;
 namespace Supporter.Grains.Orders;
 
 /// <summary>
-/// The relational side of orders: copies of orders, payments and tickets (written after the grains stored them,
-/// never taking a row backwards), and the durable queue of received webhook events.
+/// The durable queue of received webhook events. (The relational copies of orders and tickets are written with the
+/// grains' state: <see cref="OrderCopy"/>, <see cref="Tickets.TicketCopy"/>.)
 /// </summary>
 public interface IOrderStore
 {
-    Task UpsertOrderAsync(OrderView order, RecordedPayment? payment, CancellationToken cancellationToken = default);
-
-    Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default);
-
-    Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default);
-
     /// <summary>Stores a webhook event under its id; false if it was stored before (a redelivery).</summary>
     Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default);
 

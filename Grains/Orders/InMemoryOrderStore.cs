@@ -5,7 +5,7 @@ using Supporter.Tickets;
 
 namespace Supporter.Grains.Orders;
 
-/// <summary>The in-memory mode's store: no relational copies, and a webhook queue that lives as long as the process.</summary>
+/// <summary>The in-memory mode's store: a webhook queue that lives as long as the process.</summary>
 public sealed class InMemoryOrderStore : IOrderStore
 {
     private sealed record Entry(StripeEventNotice Notice, DateTimeOffset ReceivedAt)
@@ -16,12 +16,6 @@ public sealed class InMemoryOrderStore : IOrderStore
     }
 
     private readonly ConcurrentDictionary<string, Entry> _events = new(StringComparer.Ordinal);
-
-    public Task UpsertOrderAsync(OrderView order, RecordedPayment? payment, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-    public Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-    public Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) =>
         Task.FromResult(_events.TryAdd(notice.EventId, new Entry(notice, DateTimeOffset.UtcNow)));

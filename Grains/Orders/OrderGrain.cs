@@ -25,7 +25,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
 
     private readonly IPersistentState<OrderState> _state;
     private readonly IPaymentGateway _payments;
-    private readonly IOrderStore _store;
     private readonly DomainClock _clock;
     private readonly PaymentOptions _options;
     private readonly ILogger<OrderGrain> _logger;
@@ -36,7 +35,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     public OrderGrain(
         [PersistentState("order", StorageNames.Domain)] IPersistentState<OrderState> state,
         IPaymentGateway payments,
-        IOrderStore store,
         DomainClock clock,
         IOptions<PaymentOptions> options,
         IOptions<CatalogueOptions> catalogue,
@@ -47,7 +45,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         _notifications = notifications;
         _state = state;
         _payments = payments;
-        _store = store;
         _clock = clock;
         _options = options.Value;
         _logger = logger;
@@ -65,13 +62,12 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             if (!earlier.SameAs(command))
                 return new OrderResult(OrderOutcome.KeyReused, null, "This idempotency key was used for a different order.");
             // A retry: finish what the first attempt could not (the intent, paying with the saved card, fulfilling a
-            // free order, or the copy) and answer the same order.
+            // free order) and answer the same order.
             if (State.TotalMinor == 0 && State.Status == OrderStatus.Pending)
                 await FulfilAsync();
             else if (State.TotalMinor > 0 && await ProceedToPaymentAsync() is var step && step != PaymentStep.Done)
                 return step == PaymentStep.Refused ? PaymentRefused() : PaymentUnavailable();
             await NotifyPurchaseAsync();
-            await CopyAsync();
             return new OrderResult(OrderOutcome.Placed, View());
         }
 
@@ -174,10 +170,10 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     {
         if (reminderName == CatalogueSync.ReminderName)
         {
-            if (State.Request is null || State.CopiedVersion == State.Version)
-                await _sync.DisarmAsync();
-            else
-                await CopyAsync();
+            // Armed before the copy was stored with the state: one more write copies whatever that left behind.
+            if (State.Request is not null && State.CopiedVersion != State.Version)
+                await SaveAsync();
+            await _sync.DisarmAsync();
             return;
         }
         if (reminderName == AuditTrail.ReminderName)
@@ -224,34 +220,26 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.Status = to;
     }
 
-    /// <summary>Stores the change, then copies it to the relational tables (the reminder retries a failed copy).</summary>
+    /// <summary>Stores the change; its relational copy (<see cref="OrderCopy"/>) commits in the same transaction.</summary>
     private async Task SaveAsync()
     {
         State.Version++;
+        State.CopiedVersion = State.Version;
         State.UpdatedAt = _clock.UtcNow;
-        await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The order");
-        // Before the copy, whose success drops the reminder that would wake the order if this process died here.
         await _audit.FlushAsync();
-        await CopyAsync();
     }
 
-    private async Task CopyAsync()
-    {
-        if (State.CopiedVersion == State.Version)
-            return;
-        var view = View();
-        // Not stored on its own: the next change stores it, and a copy repeated after a restart changes no row.
-        if (await _sync.TryCopyAsync(() => _store.UpsertOrderAsync(view, State.Payment)))
-            State.CopiedVersion = view.Version;
-    }
+    private OrderView View() => ViewOf(OrderId, State);
 
-    private OrderView View() => new(OrderId, State.Request!.SupporterId, State.Status, State.Currency, State.TotalMinor, State.Lines,
-        State.PaymentIntentId, State.ClientSecret, State.PayBy, State.TicketIds, State.RefundedMinor, State.CreatedAt, State.UpdatedAt, State.Version)
+    /// <summary>What a buyer sees of the order; also what its relational copy is made of.</summary>
+    internal static OrderView ViewOf(Guid orderId, OrderState state) => new(orderId, state.Request!.SupporterId, state.Status, state.Currency,
+        state.TotalMinor, state.Lines, state.PaymentIntentId, state.ClientSecret, state.PayBy, state.TicketIds, state.RefundedMinor,
+        state.CreatedAt, state.UpdatedAt, state.Version)
     {
-        LastPaymentError = State.Payment is null ? State.LastPaymentError : null,
-        RequiresAction = State.RequiresAction && State.Payment is null && State.Status == OrderStatus.AwaitingPayment,
-        Refunds = [.. State.Refunds.Select(r => r.View)],
+        LastPaymentError = state.Payment is null ? state.LastPaymentError : null,
+        RequiresAction = state.RequiresAction && state.Payment is null && state.Status == OrderStatus.AwaitingPayment,
+        Refunds = [.. state.Refunds.Select(r => r.View)],
     };
 
     private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);

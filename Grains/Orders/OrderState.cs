@@ -23,6 +23,10 @@ public sealed class OrderState
     [Id(11)] public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Incremented by every change; the relational copy keeps the newest.</summary>
     [Id(12)] public long Version { get; set; }
+    /// <summary>
+    /// Equal to <see cref="Version"/> in every state stored since the relational copy commits with the state; lower
+    /// only in state stored before, whose copy may lag (the order's old catalogue-sync reminder then writes once more).
+    /// </summary>
     [Id(13)] public long CopiedVersion { get; set; }
     /// <summary>The payment the provider reported as succeeded. Stored before the order acts on it.</summary>
     [Id(14)] public RecordedPayment? Payment { get; set; }

@@ -28,6 +28,10 @@ public sealed class TicketState
     [Id(7)] public string? VoidId { get; set; }
     /// <summary>Every transfer offered, oldest first; at most one is pending.</summary>
     [Id(8)] public List<TransferView> Transfers { get; set; } = [];
+    /// <summary>
+    /// Equal to <see cref="Version"/> in every state stored since the relational copy commits with the state; lower
+    /// only in state stored before, whose copy may lag (the ticket's old catalogue-sync reminder then writes once more).
+    /// </summary>
     [Id(9)] public long CopiedVersion { get; set; }
     /// <summary>The status of each transfer the people involved have been told about (through the outbox).</summary>
     [Id(10)] public Dictionary<Guid, TransferStatus> Announced { get; set; } = [];
@@ -36,15 +40,14 @@ public sealed class TicketState
 }
 
 /// <summary>
-/// A ticket. Minting stores the ticket and then copies it to <c>tickets</c>; the order that mints it waits for both
-/// and mints again (the same ticket, by id) if either failed. Later changes (refunds, transfers) are copied with a
-/// reminder armed before they are stored, which retries a copy that failed.
+/// A ticket. Every write stores the ticket's state and its <c>tickets</c> and <c>ticket_transfers</c> rows in one
+/// transaction (<see cref="TicketCopy"/>); the order that mints it mints again (the same ticket, by id) if that
+/// failed. Telling people about a transfer happens after the write, with a reminder armed first that repeats it.
 /// </summary>
 [GrainType("ticket")]
 public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 {
     private readonly IPersistentState<TicketState> _state;
-    private readonly IOrderStore _store;
     private readonly DomainClock _clock;
     private readonly CatalogueSync _sync;
     private readonly INotificationOutbox _notifications;
@@ -52,7 +55,6 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
 
     public TicketGrain(
         [PersistentState("ticket", StorageNames.Domain)] IPersistentState<TicketState> state,
-        IOrderStore store,
         DomainClock clock,
         IOptions<CatalogueOptions> catalogue,
         INotificationOutbox notifications,
@@ -61,7 +63,6 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
     {
         _notifications = notifications;
         _state = state;
-        _store = store;
         _clock = clock;
         _sync = new CatalogueSync(this, catalogue.Value.SyncRetryPeriod, logger);
         _audit = audit.For(this, () => _state.State.PendingAudit);
@@ -79,6 +80,10 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         {
             if (earlier != issue)
                 throw new InvalidOperationException($"Ticket {TicketId} was minted for another order line.");
+            // A mint is repeated only after a failure. State stored before the copy rode with it may lack its row.
+            if (State.CopiedVersion == State.Version)
+                return View();
+            State.CopiedVersion = State.Version;
         }
         else
         {
@@ -90,24 +95,15 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
             State.IssuedAt = now;
             State.UpdatedAt = now;
             State.Version = 1;
+            State.CopiedVersion = 1;
             Audit(AuditActions.TicketMinted, $"{TicketId:N}",
                 ("orderId", issue.OrderId), ("line", issue.Line), ("showtimeId", issue.ShowtimeId), ("code", issue.Code),
                 ("kind", issue.IsTicket ? "ticket" : "add_on"), ("holderId", issue.HolderId));
-            await this.WriteOrReloadAsync(_state, "The ticket");
-            await _audit.FlushAsync();
         }
-        // Copied on every mint: the copy is guarded by version, and a mint is repeated only after a failure.
-        var view = View();
-        try
-        {
-            await _store.UpsertTicketAsync(view);
-        }
-        catch (Exception exception)
-        {
-            // The order confirms only tickets its buyer can list, so it waits for the copy; minting again finishes it.
-            throw new StateUnavailableException($"Ticket {TicketId} could not be copied to the tickets table.", exception);
-        }
-        return view;
+        // The order confirms only tickets its buyer can list: the row commits with this write, or neither does.
+        await this.WriteOrReloadAsync(_state, "The ticket");
+        await _audit.FlushAsync();
+        return View();
     }
 
     public Task<TicketView?> Get() => Task.FromResult(State.Issue is null ? null : View());
@@ -150,51 +146,44 @@ public sealed partial class TicketGrain : Grain, ITicketGrain, IRemindable
         }
         if (reminderName != CatalogueSync.ReminderName)
             return;
-        if (State.Issue is null || (State.CopiedVersion == State.Version && Unannounced().Count == 0))
+        if (State.Issue is null)
             await _sync.DisarmAsync();
+        else if (State.CopiedVersion != State.Version)
+            await SaveAsync(); // stored before the copy rode with the state: this write copies it
+        else if (Unannounced().Count > 0)
+            await _sync.TryCopyAsync(AnnounceTransfersAsync);
         else
-            await CopyAsync();
+            await _sync.DisarmAsync();
     }
 
     private bool IsLive => State.Status is TicketStatus.Issued or TicketStatus.Transferred;
 
     /// <summary>
-    /// Stores the change, then tells the people a transfer concerns and copies the ticket and its transfers to the
-    /// relational tables; the reminder armed first repeats both until they succeed.
+    /// Stores the change with its relational copy, then tells the people a transfer concerns; the reminder armed
+    /// first repeats the telling until it succeeds.
     /// </summary>
     private async Task SaveAsync()
     {
         State.Version++;
+        State.CopiedVersion = State.Version;
         State.UpdatedAt = _clock.UtcNow;
-        await _sync.ArmAsync();
+        var announcing = Unannounced().Count > 0;
+        if (announcing)
+            await _sync.ArmAsync();
         await this.WriteOrReloadAsync(_state, "The ticket");
-        // Before the copy, whose success drops the reminder that would wake the ticket if this process died here.
         await _audit.FlushAsync();
-        await CopyAsync();
+        if (announcing)
+            await _sync.TryCopyAsync(AnnounceTransfersAsync);
     }
 
-    private async Task CopyAsync()
-    {
-        var view = View();
-        var version = State.Version;
-        var transfers = State.Transfers.ToList(); // a handful at most; copying all of them needs no bookkeeping
-        if (await _sync.TryCopyAsync(async () =>
-            {
-                await AnnounceTransfersAsync();
-                await _store.UpsertTicketAsync(view);
-                foreach (var transfer in transfers)
-                    await _store.UpsertTransferAsync(transfer);
-            }))
-        {
-            State.CopiedVersion = version;
-        }
-    }
+    private TicketView View() => ViewOf(TicketId, State);
 
-    private TicketView View() =>
-        new(TicketId, State.Issue!, State.HolderId, State.Status, State.IssuedAt, State.UpdatedAt, State.Version)
+    /// <summary>The ticket as its holder sees it; also what its relational copy is made of.</summary>
+    internal static TicketView ViewOf(Guid ticketId, TicketState state) =>
+        new(ticketId, state.Issue!, state.HolderId, state.Status, state.IssuedAt, state.UpdatedAt, state.Version)
         {
-            Credential = State.Credential,
-            PendingTransfer = State.Transfers.LastOrDefault(t => t.Status == TransferStatus.Pending),
+            Credential = state.Credential,
+            PendingTransfer = state.Transfers.LastOrDefault(t => t.Status == TransferStatus.Pending),
         };
 
     /// <summary>Records an entry about this ticket, for its venue, to be stored with the change being made.</summary>

@@ -10,6 +10,8 @@ using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Identity;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Infrastructure.Storage;
+using Supporter.Grains.Tickets;
 using Supporter.Grains.Notifications;
 using Supporter.Grains.Notifications.Push;
 using Supporter.Grains.Notifications.Templates;
@@ -35,7 +37,7 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.TryAddSingleton(dataSource);
         silo.UseAdoNetClustering(o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.UseAdoNetReminderService(o => { o.Invariant = Invariant; o.DataSource = dataSource; });
-        silo.AddAdoNetGrainStorage(StorageNames.Domain, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.AddSupporterGrainStorage(dataSource);
         silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
         silo.Services.AddSingleton<IShowtimeCatalogue, PostgresShowtimeCatalogue>();
@@ -48,6 +50,23 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.AddSingleton<IAuditLog, PostgresAuditLog>();
         silo.Services.AddSupporterDataProtection(durable: true);
         return silo.AddSupporterDomain();
+    }
+
+    /// <summary>
+    /// Domain state through the coalescing storage (many grains' writes per transaction, relational copies in the same
+    /// transaction), reading state the ADO.NET provider stored before through that provider.
+    /// </summary>
+    private static void AddSupporterGrainStorage(this ISiloBuilder silo, NpgsqlDataSource dataSource)
+    {
+        silo.AddAdoNetGrainStorage(StorageNames.DomainAdoNet, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
+        silo.Services.AddOptions<GrainStorageOptions>().BindConfiguration(GrainStorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<StorageMetrics>();
+        silo.Services.TryAddSingleton<GrainWriteBatcher>();
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => ActivatorUtilities.CreateInstance<CoalescingGrainStorage>(
+            services, services.GetRequiredKeyedService<IGrainStorage>(StorageNames.DomainAdoNet)));
+        silo.Services.TryAddSingleton<IRelationalCopy<OrderState>, OrderCopy>();
+        silo.Services.TryAddSingleton<IRelationalCopy<TicketState>, TicketCopy>();
     }
 
     /// <summary>The explicit in-memory mode: one process, nothing durable.</summary>
@@ -92,7 +111,8 @@ public static class SupporterSiloBuilderExtensions
         silo.AddSupporterNotifications();
         // Grain state is stored with the Orleans binary serializer: compact and fast for the hot pools, and
         // tolerant of added fields because every stored type carries [Id]s and an [Alias] that never change.
-        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.Domain)
+        // CoalescingGrainStorage uses the same, so rows it reads through the old provider decode alike.
+        silo.Services.AddOptions<AdoNetGrainStorageOptions>(StorageNames.DomainAdoNet)
             .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         return silo;
     }

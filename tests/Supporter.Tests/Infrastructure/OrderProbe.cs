@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using Npgsql;
+using Supporter.Grains.Infrastructure.Storage;
 using Supporter.Grains.Orders;
+using Supporter.Grains.Tickets;
 using Supporter.Orders;
 using Supporter.Payments;
 using Supporter.Tickets;
@@ -8,8 +11,9 @@ namespace Supporter.Tests.Infrastructure;
 
 /// <summary>
 /// The order store as test silos run it: the real PostgreSQL store, with signals when an order's copy reaches a
-/// state or a webhook event is processed, and a switch that makes an order's ticket copies fail (as a dying process
-/// or an unreachable database would). Process-wide, so a restarted cluster sees the same instructions.
+/// state (<see cref="OrderCopyProbe"/>) or a webhook event is processed, and a switch that makes an order's ticket
+/// writes fail (<see cref="TicketCopyProbe"/>, as a dying process or an unreachable database would). Process-wide,
+/// so a restarted cluster sees the same instructions.
 /// </summary>
 public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
 {
@@ -20,7 +24,7 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
     private static readonly Lock Gate = new();
     private static readonly List<(Guid OrderId, Func<OrderView, bool> Condition, TaskCompletionSource<OrderView> Signal)> Waiters = [];
 
-    /// <summary>From now on copying the tickets of <paramref name="orderId"/> fails, so minting it cannot finish.</summary>
+    /// <summary>From now on storing the tickets of <paramref name="orderId"/> fails, so minting it cannot finish.</summary>
     public static void FailTickets(Guid orderId) => FailingTickets[orderId] = true;
 
     public static void Heal(Guid orderId) => FailingTickets.TryRemove(orderId, out _);
@@ -47,9 +51,9 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
     /// <summary>Completes once an attempt to act on webhook event <paramref name="eventId"/> has failed (and was recorded).</summary>
     public static Task WhenFailed(string eventId) => Signal(Failed, eventId).Task;
 
-    public async Task UpsertOrderAsync(OrderView order, RecordedPayment? payment, CancellationToken cancellationToken = default)
+    /// <summary>An order's copy committed with its state.</summary>
+    internal static void Copied(OrderView order)
     {
-        await real.UpsertOrderAsync(order, payment, cancellationToken);
         lock (Gate)
         {
             Latest.AddOrUpdate(order.OrderId, order, (_, known) => known.Version > order.Version ? known : order);
@@ -61,15 +65,7 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
         }
     }
 
-    public Task UpsertTicketAsync(TicketView ticket, CancellationToken cancellationToken = default)
-    {
-        if (FailingTickets.ContainsKey(ticket.Issue.OrderId))
-            throw new InvalidOperationException($"Test fault: the tickets of order {ticket.Issue.OrderId} cannot be copied.");
-        return real.UpsertTicketAsync(ticket, cancellationToken);
-    }
-
-    public Task UpsertTransferAsync(TransferView transfer, CancellationToken cancellationToken = default) =>
-        real.UpsertTransferAsync(transfer, cancellationToken);
+    internal static bool TicketsFail(Guid orderId) => FailingTickets.ContainsKey(orderId);
 
     public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) => real.AddEventAsync(notice, cancellationToken);
 
@@ -97,4 +93,31 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
 
     private static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string eventId) =>
         signals.GetOrAdd(eventId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+}
+
+/// <summary>The real order copy, telling <see cref="OrderProbe"/> about every copy that committed.</summary>
+public sealed class OrderCopyProbe : IRelationalCopy<OrderState>
+{
+    private readonly OrderCopy _real = new();
+
+    public void AddCommands(GrainId grainId, OrderState state, List<NpgsqlBatchCommand> commands) => _real.AddCommands(grainId, state, commands);
+
+    public void Committed(GrainId grainId, OrderState state)
+    {
+        if (state.Request is not null)
+            OrderProbe.Copied(OrderGrain.ViewOf(grainId.GetGuidKey(), state));
+    }
+}
+
+/// <summary>The real ticket copy, failing (and with it the ticket's write) for orders <see cref="OrderProbe.FailTickets"/> names.</summary>
+public sealed class TicketCopyProbe : IRelationalCopy<TicketState>
+{
+    private readonly TicketCopy _real = new();
+
+    public void AddCommands(GrainId grainId, TicketState state, List<NpgsqlBatchCommand> commands)
+    {
+        if (state.Issue is { } issue && OrderProbe.TicketsFail(issue.OrderId))
+            throw new InvalidOperationException($"Test fault: the tickets of order {issue.OrderId} cannot be stored.");
+        _real.AddCommands(grainId, state, commands);
+    }
 }

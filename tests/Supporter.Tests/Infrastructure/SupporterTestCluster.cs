@@ -7,6 +7,8 @@ using Orleans.TestingHost;
 using Supporter.Grains.Audit;
 using Supporter.Grains.Catalogue;
 using Supporter.Grains.Infrastructure;
+using Supporter.Grains.Infrastructure.Storage;
+using Supporter.Grains.Tickets;
 using Supporter.Grains.Notifications;
 using Supporter.Grains.Orders;
 using Supporter.Inventory;
@@ -112,6 +114,8 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             silo.Services.AddSingleton<ICatalogueProjection, CatalogueFaults>();
             silo.Services.AddSingleton<PostgresOrderStore>();
             silo.Services.AddSingleton<IOrderStore, OrderProbe>();
+            silo.Services.AddSingleton<IRelationalCopy<OrderState>, OrderCopyProbe>();
+            silo.Services.AddSingleton<IRelationalCopy<TicketState>, TicketCopyProbe>();
             silo.Services.AddSingleton<PostgresNotificationStore>();
             silo.Services.AddSingleton<INotificationStore, NotificationProbe>();
             silo.Services.AddSingleton<PostgresAuditLog>();
