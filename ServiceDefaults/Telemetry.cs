@@ -19,6 +19,9 @@ public static class Telemetry
     /// <summary>Orleans' own meter (grain calls, messaging, activations, storage).</summary>
     public const string OrleansMeter = "Microsoft.Orleans";
 
+    /// <summary>The silo's grain storage: transactions committed and grain writes per transaction.</summary>
+    public const string StorageMeter = "Supporter.Storage";
+
     /// <summary>Orleans' activity sources: grain calls, and the runtime's own work (storage, placement).</summary>
     public static readonly string[] OrleansActivitySources =
         [ActivitySources.ApplicationGrainActivitySourceName, ActivitySources.RuntimeActivitySourceName, ActivitySources.StorageActivitySourceName];
@@ -73,7 +76,7 @@ public static class Telemetry
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
-                .AddMeter(OrleansMeter)
+                .AddMeter(OrleansMeter, StorageMeter)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
