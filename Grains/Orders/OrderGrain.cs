@@ -32,6 +32,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     private readonly CatalogueSync _sync;
     private readonly INotificationOutbox _notifications;
     private readonly AuditTrail _audit;
+    /// <summary>The expiry reminder as this activation registered it, until it is unregistered.</summary>
+    private IGrainReminder? _expiryCheck;
 
     public OrderGrain(
         [PersistentState("order", StorageNames.Domain)] IPersistentState<OrderState> state,
@@ -224,14 +226,27 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
 
     private async Task ForgetExpiryCheckAsync()
     {
-        if (await this.GetReminder(ExpiryReminderName) is { } reminder)
-            await this.UnregisterReminder(reminder);
+        // The reminder this activation registered needs no reading back (only this grain changes it); an activation
+        // that did not register it (after a restart, say) looks for it.
+        var registered = _expiryCheck;
+        _expiryCheck = null;
+        try
+        {
+            if ((registered ?? await this.GetReminder(ExpiryReminderName)) is { } reminder)
+                await this.UnregisterReminder(reminder);
+        }
+        catch (ReminderException) when (registered is not null)
+        {
+            // Changed behind this activation's back (a second activation during a membership change): read it.
+            if (await this.GetReminder(ExpiryReminderName) is { } current)
+                await this.UnregisterReminder(current);
+        }
     }
 
     private async Task EnsureExpiryCheckAsync()
     {
         var due = State.PayBy!.Value - _clock.UtcNow;
-        await this.RegisterOrUpdateReminder(ExpiryReminderName, due > _options.ExpiryCheckPeriod ? due : _options.ExpiryCheckPeriod, _options.ExpiryCheckPeriod);
+        _expiryCheck = await this.RegisterOrUpdateReminder(ExpiryReminderName, due > _options.ExpiryCheckPeriod ? due : _options.ExpiryCheckPeriod, _options.ExpiryCheckPeriod);
     }
 
     private void Move(OrderStatus to)
