@@ -142,9 +142,10 @@ ensure_running() {
     # Unix socket paths are limited to ~107 bytes; everything here uses TCP, so just disable it.
     if (( ${#SOCK_DIR} > 90 )); then log "socket dir path too long; disabling unix socket"; sock=""; fi
     log "starting on 127.0.0.1:$PORT (data $DATA, log $LOG)"
-    # fsync/synchronous_commit stay ON on purpose: tests rely on real durability semantics.
+    # fsync/synchronous_commit stay ON on purpose: tests rely on real durability semantics. pg_stat_statements
+    # is loaded so deploy/purchase-roundtrips.sh can count statements (it costs nothing until the extension is created).
     if ! as_server "$PG_CTL" -D "$DATA" -w -t 30 -l "$LOG" -o "-c listen_addresses=127.0.0.1 -p $PORT -k '$sock' \
--c max_connections=300 -c shared_buffers=256MB -c fsync=on -c synchronous_commit=on" start >/dev/null; then
+-c max_connections=300 -c shared_buffers=256MB -c shared_preload_libraries=pg_stat_statements -c fsync=on -c synchronous_commit=on" start >/dev/null; then
       log "start failed; last lines of $LOG:"; tail -n 30 "$LOG" >&2 || true; exit 1
     fi
   fi

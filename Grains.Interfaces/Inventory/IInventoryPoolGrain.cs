@@ -24,6 +24,13 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     /// <summary>Turns a live hold into sold tickets. Confirming twice is the same as once.</summary>
     Task<HoldResult> Confirm(Guid holdId);
 
+    /// <summary>
+    /// Sells a supporter's hold to their order, checking in the same decision that the hold is theirs and live —
+    /// or, for a payment that came after it ran out, taking the seats again if they are free. Repeats for the same
+    /// order answer the same. The one call an order makes to sell a line.
+    /// </summary>
+    Task<SecureResult> Secure(SecureHold request);
+
     /// <summary>Gives a live hold's tickets back to the pool. Releasing twice is the same as once.</summary>
     Task<HoldResult> Release(Guid holdId);
 

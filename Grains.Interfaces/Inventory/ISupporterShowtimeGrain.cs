@@ -21,6 +21,12 @@ public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
     /// </summary>
     Task<HoldResult> Confirm(string ticketType, Guid holdId);
 
+    /// <summary>
+    /// Sells one of the supporter's holds to their order with one call to the pool
+    /// (<see cref="IInventoryPoolGrain.Secure"/>), counting it against the showtime's cap first. Repeats answer the same.
+    /// </summary>
+    Task<SecureResult> Buy(SupporterPurchase purchase);
+
     /// <summary>Releases one of the supporter's holds (see <see cref="IInventoryPoolGrain.Release"/>).</summary>
     Task<HoldResult> Release(string ticketType, Guid holdId);
 
@@ -41,6 +47,23 @@ public sealed record RefundedTickets(
     [property: Id(0)] string ReturnId,
     [property: Id(1)] string Code,
     [property: Id(2)] int Quantity);
+
+/// <summary>
+/// A line of an order to sell: the hold, and what the order learned of it when it was priced —
+/// <paramref name="HoldRequestId"/> (the key the cap's record is kept by) and whether the line counts against the
+/// showtime's cap (<paramref name="Capped"/>). Either is null for an order priced before it kept them; the grain then
+/// asks once. <paramref name="RetakeRequestId"/> names the seats taken again for a payment after the hold ran out.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("inventory.supporter-purchase")]
+public sealed record SupporterPurchase(
+    [property: Id(0)] string TicketType,
+    [property: Id(1)] Guid HoldId,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] string OrderId,
+    [property: Id(4)] string RetakeRequestId,
+    [property: Id(5)] string? HoldRequestId,
+    [property: Id(6)] DateTimeOffset? HoldExpiresAt,
+    [property: Id(7)] bool? Capped);
 
 [GenerateSerializer, Immutable, Alias("inventory.supporter-hold-request")]
 public sealed record SupporterHoldRequest(

@@ -42,10 +42,20 @@ public sealed record InventoryPoolState
         Held = Held + hold.Quantity,
     };
 
-    /// <summary>Confirms, releases or expires a held hold.</summary>
-    public InventoryPoolState Resolve(StoredHold hold, HoldStatus status, DateTimeOffset at) => Changed(hold.HoldId) with
+    /// <summary>
+    /// Seats sold the moment they are taken (a payment that came after its hold ran out): never held, so they
+    /// go straight to sold.
+    /// </summary>
+    public InventoryPoolState AddSold(StoredHold hold) => Changed(hold.HoldId) with
     {
-        Holds = Holds.SetItem(hold.HoldId, hold with { Status = status, ResolvedAt = at }),
+        Holds = Holds.Add(hold.HoldId, hold),
+        Sold = Sold + hold.Quantity,
+    };
+
+    /// <summary>Confirms (to order <paramref name="soldTo"/>, when known), releases or expires a held hold.</summary>
+    public InventoryPoolState Resolve(StoredHold hold, HoldStatus status, DateTimeOffset at, string? soldTo = null) => Changed(hold.HoldId) with
+    {
+        Holds = Holds.SetItem(hold.HoldId, hold with { Status = status, ResolvedAt = at, SoldTo = soldTo }),
         Held = Held - hold.Quantity,
         Sold = status == HoldStatus.Confirmed ? Sold + hold.Quantity : Sold,
     };
@@ -92,6 +102,9 @@ public sealed record StoredHold(
     [property: Id(5)] HoldStatus Status,
     [property: Id(6)] DateTimeOffset? ResolvedAt)
 {
+    /// <summary>The order the hold was sold to; null before it is sold (and for holds sold without an order's name).</summary>
+    [Id(7)] public string? SoldTo { get; init; }
+
     public HoldView ToView() => new(HoldId, RequestId, SupporterId, Quantity, ExpiresAt, Status);
 }
 

@@ -42,7 +42,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
                     FROM inventory_pools WHERE service_id = @service_id AND pool_key = @pool_key
                     """, key),
                 Command("""
-                    SELECT hold_id, request_id, supporter_id, quantity, expires_at, status, resolved_at
+                    SELECT hold_id, request_id, supporter_id, quantity, expires_at, status, resolved_at, sold_to
                     FROM inventory_holds WHERE service_id = @service_id AND pool_key = @pool_key
                     """, key),
             },
@@ -76,7 +76,10 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
             var hold = new StoredHold(
                 reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3),
                 reader.GetFieldValue<DateTimeOffset>(4), (HoldStatus)reader.GetInt16(5),
-                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6));
+                reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6))
+            {
+                SoldTo = reader.IsDBNull(7) ? null : reader.GetString(7),
+            };
             holds.Add(hold.HoldId, hold);
         }
         grainState.State = (T)(object)new InventoryPoolState
@@ -130,10 +133,10 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         {
             parts.Add("""
                 changed AS (
-                    INSERT INTO inventory_holds (service_id, pool_key, hold_id, request_id, supporter_id, quantity, expires_at, status, resolved_at)
-                    SELECT @service_id, @pool_key, h.* FROM unnest(@hold_ids, @request_ids, @supporter_ids, @quantities, @expires_at, @statuses, @resolved_at) AS h
+                    INSERT INTO inventory_holds (service_id, pool_key, hold_id, request_id, supporter_id, quantity, expires_at, status, resolved_at, sold_to)
+                    SELECT @service_id, @pool_key, h.* FROM unnest(@hold_ids, @request_ids, @supporter_ids, @quantities, @expires_at, @statuses, @resolved_at, @sold_to) AS h
                     WHERE EXISTS (SELECT 1 FROM header)
-                    ON CONFLICT (service_id, pool_key, hold_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at
+                    ON CONFLICT (service_id, pool_key, hold_id) DO UPDATE SET status = EXCLUDED.status, resolved_at = EXCLUDED.resolved_at, sold_to = EXCLUDED.sold_to
                 )
                 """);
         }
@@ -177,6 +180,7 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
         parameters.AddWithValue("expires_at", changed.Select(h => h.ExpiresAt.UtcDateTime).ToArray());
         parameters.AddWithValue("statuses", changed.Select(h => (short)h.Status).ToArray());
         parameters.AddWithValue("resolved_at", changed.Select(h => h.ResolvedAt?.UtcDateTime).ToArray());
+        parameters.Add(new NpgsqlParameter("sold_to", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = changed.Select(h => h.SoldTo).ToArray() });
         parameters.AddWithValue("forgotten", forgotten.ToArray());
 
         var version = await command.ExecuteScalarAsync();

@@ -23,7 +23,7 @@ namespace Supporter.Grains.Inventory;
 /// </para>
 /// </summary>
 [GrainType("supportershowtime")]
-public sealed class SupporterShowtimeGrain(
+public sealed partial class SupporterShowtimeGrain(
     [FromKeyedServices(StorageNames.Domain)] IGrainStorage storage,
     DomainClock clock) : Grain, ISupporterShowtimeGrain
 {

@@ -64,7 +64,9 @@ public sealed partial class OrderGrain
             State.AutoRefundReason = "amount-mismatch";
             await SaveAsync();
         }
-        if (State.AutoRefundReason is null && !await SecureLinesAsync())
+        // One line (the usual order) is sold in one call that also takes the seats again for a late payment; an
+        // order of several first makes sure every line can be had, so that none is sold unless all are.
+        if (State.AutoRefundReason is null && (State.Lines.Length > 1 && !await SecureLinesAsync() || !await SellLinesAsync()))
         {
             State.AutoRefundReason = "seats-gone";
             await SaveAsync();
@@ -74,13 +76,13 @@ public sealed partial class OrderGrain
             await RefundAutomaticallyAsync();
             return;
         }
-        await ConfirmLinesAsync();
         await MintAsync();
     }
 
     /// <summary>
-    /// Makes sure every line has a live hold: its own, or — when the payment came after it expired — a new one taken
-    /// now if the seats are still free. All or nothing: if a line cannot be had, the automatic refund lets every hold go.
+    /// Makes sure every line of an order of several has a live hold: its own, or — when the payment came after it
+    /// expired — a new one taken now if the seats are still free. If a line cannot be had, the automatic refund lets
+    /// every hold go.
     /// </summary>
     private async Task<bool> SecureLinesAsync()
     {
@@ -93,7 +95,7 @@ public sealed partial class OrderGrain
                 continue;
             if (!State.LateHolds.ContainsKey(i))
             {
-                var retaken = await SupporterAt(line).Hold(new SupporterHoldRequest($"order-{OrderId:N}-late-{i}", line.Code, line.Quantity));
+                var retaken = await SupporterAt(line).Hold(new SupporterHoldRequest(RetakeRequestId(i), line.Code, line.Quantity));
                 if (retaken is Reserved { Status: HoldStatus.Held } reserved)
                 {
                     State.LateHolds[i] = reserved.HoldId;
@@ -107,22 +109,44 @@ public sealed partial class OrderGrain
         return true;
     }
 
-    /// <summary>Sells every line's hold; confirming a confirmed hold is a no-op, so this repeats safely.</summary>
-    private async Task ConfirmLinesAsync()
+    /// <summary>
+    /// Sells every line: one call each, to the buyer's grain when the line counts against the showtime's cap, else
+    /// straight to the pool. Selling a sold line again is done, so this repeats safely. False when a line's seats
+    /// are gone (its hold ran out and they were taken).
+    /// </summary>
+    private async Task<bool> SellLinesAsync()
     {
         for (var i = 0; i < State.Lines.Length; i++)
         {
             var line = State.Lines[i];
             var holdId = State.LateHolds.GetValueOrDefault(i, line.HoldId);
-            var result = await SupporterAt(line).Confirm(line.Code, holdId);
-            if (result.Outcome != HoldOutcome.Done)
+            var facts = State.LineFacts.Length == State.Lines.Length ? State.LineFacts[i] : null;
+            var result = facts is { Capped: false }
+                ? await Pool(line).Secure(new SecureHold(holdId, State.Request!.SupporterId.ToString(), $"{OrderId:N}", RetakeRequestId(i), line.Quantity))
+                : await SupporterAt(line).Buy(new SupporterPurchase(line.Code, holdId, line.Quantity, $"{OrderId:N}", RetakeRequestId(i),
+                    holdId == line.HoldId ? facts?.HoldRequestId : RetakeRequestId(i), holdId == line.HoldId ? facts?.HoldExpiresAt : null, facts?.Capped));
+            switch (result.Outcome)
             {
-                // Secured a moment ago; it can only fail here if the hold ran out in between or the event stopped
-                // selling. The event (and the order) is retried: the next attempt secures the line again.
-                throw new InvalidOperationException($"Line {i} of order {OrderId} could not be confirmed ({result.Outcome}).");
+                case SecureOutcome.Sold:
+                    continue;
+                case SecureOutcome.Retaken:
+                    // Stored with the confirmation; a repeat before that finds the same seats by the retake's id.
+                    State.LateHolds[i] = result.HoldId!.Value;
+                    continue;
+                case SecureOutcome.NotOnSale:
+                    // The event stopped selling: the event (and the order) is retried; once the hold has run out the
+                    // seats cannot be had again while it does not sell, and the payment goes back.
+                    throw new InvalidOperationException($"Line {i} of order {OrderId} could not be sold: its event is not selling now.");
+                default:
+                    LogLineUnavailable(OrderId, i, result.Outcome.ToString());
+                    return false;
             }
         }
+        return true;
     }
+
+    /// <summary>The request id of seats taken again for line <paramref name="line"/> (a payment after its hold ran out).</summary>
+    private string RetakeRequestId(int line) => $"order-{OrderId:N}-late-{line}";
 
     /// <summary>Mints every ticket (ids derived from the order, so again is the same), then confirms the order.</summary>
     private async Task MintAsync()

@@ -15,7 +15,7 @@ public sealed partial class OrderGrain
         if (State.Status != OrderStatus.Confirmed || State.PurchaseNotified)
             return;
         var buyer = State.Request!.SupporterId;
-        var shows = await ShowInfo.ForAsync(GrainFactory, State.Lines.Select(l => l.ShowtimeId));
+        var shows = await ShowInfo.ForAsync(GrainFactory, State.Lines.Select(l => l.ShowtimeId), State.Shows);
         var tickets = State.TicketIds.Select(ticketId =>
         {
             var line = State.Lines[LineOf(ticketId)];

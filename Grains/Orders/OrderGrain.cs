@@ -31,6 +31,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     private readonly CatalogueSync _sync;
     private readonly INotificationOutbox _notifications;
     private readonly AuditTrail _audit;
+    /// <summary>The expiry reminder as this activation registered it, until it is unregistered.</summary>
+    private IGrainReminder? _expiryCheck;
 
     public OrderGrain(
         [PersistentState("order", StorageNames.Domain)] IPersistentState<OrderState> state,
@@ -71,7 +73,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             return new OrderResult(OrderOutcome.Placed, View());
         }
 
-        var (lines, currency, problem) = await PriceAsync(command);
+        var (lines, currency, shows, problem) = await PriceAsync(command);
         if (problem is not null)
             return problem;
         var (customerId, savedMethodId, refusal) = lines.Sum(l => l.Line.TotalMinor) > 0 ? await ChoosePaymentMethodAsync(command) : default;
@@ -82,6 +84,8 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.Request = command;
         State.Status = OrderStatus.Pending;
         State.Lines = [.. lines.Select(l => l.Line)];
+        State.LineFacts = [.. lines.Select(l => l.Facts)];
+        State.Shows = shows;
         State.Currency = currency;
         State.TotalMinor = State.Lines.Sum(l => l.TotalMinor);
         State.PayBy = lines.Min(l => l.PayBy);
@@ -113,7 +117,20 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     public Task<OrderView?> Get() => Task.FromResult(State.Request is null ? null : View());
 
     /// <summary>Checks each line against the supporter's hold and the showtime's prices.</summary>
-    private async Task<(ImmutableArray<PricedLine> Lines, string? Currency, OrderResult? Problem)> PriceAsync(PlaceOrder command)
+    /// <remarks>
+    /// The only read of the showtimes' definitions for this order: what selling, tickets and messages need of them
+    /// is kept with the order (<see cref="OrderState.LineFacts"/>, <see cref="OrderState.Shows"/>).
+    /// </remarks>
+    private async Task<(ImmutableArray<PricedLine> Lines, string? Currency, Dictionary<Guid, ShowFacts> Shows, OrderResult? Problem)> PriceAsync(PlaceOrder command)
+    {
+        var (lines, currency, problem) = await PriceLinesAsync(command);
+        var shows = new Dictionary<Guid, ShowFacts>();
+        foreach (var line in lines)
+            shows.TryAdd(line.Line.ShowtimeId, line.Show);
+        return (lines, currency, shows, problem);
+    }
+
+    private async Task<(ImmutableArray<PricedLine> Lines, string? Currency, OrderResult? Problem)> PriceLinesAsync(PlaceOrder command)
     {
         static OrderResult Invalid(string field, string detail) => new(OrderOutcome.Invalid, null, detail, field);
         if (command.Lines.IsDefaultOrEmpty || command.Lines.Length > PlaceOrder.MaxLines)
@@ -161,7 +178,9 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             priced.Add(new PricedLine(
                 new OrderLine(request.ShowtimeId, request.Code, ticketType?.Name ?? addOn!.Name, ticketType is not null, hold.Quantity,
                     price, fee, request.HoldId, showtime.VenueId),
-                hold.ExpiresAt));
+                hold.ExpiresAt,
+                new LineFacts(hold.RequestId, hold.ExpiresAt, ticketType is not null && showtime.PerSupporterCap is not null),
+                new ShowFacts(showtime.Title, showtime.StartsAt, showtime.VenueId)));
         }
         return (priced.ToImmutable(), currency, null);
     }
@@ -203,14 +222,27 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
 
     private async Task ForgetExpiryCheckAsync()
     {
-        if (await this.GetReminder(ExpiryReminderName) is { } reminder)
-            await this.UnregisterReminder(reminder);
+        // The reminder this activation registered needs no reading back (only this grain changes it); an activation
+        // that did not register it (after a restart, say) looks for it.
+        var registered = _expiryCheck;
+        _expiryCheck = null;
+        try
+        {
+            if ((registered ?? await this.GetReminder(ExpiryReminderName)) is { } reminder)
+                await this.UnregisterReminder(reminder);
+        }
+        catch (ReminderException) when (registered is not null)
+        {
+            // Changed behind this activation's back (a second activation during a membership change): read it.
+            if (await this.GetReminder(ExpiryReminderName) is { } current)
+                await this.UnregisterReminder(current);
+        }
     }
 
     private async Task EnsureExpiryCheckAsync()
     {
         var due = State.PayBy!.Value - _clock.UtcNow;
-        await this.RegisterOrUpdateReminder(ExpiryReminderName, due > _options.ExpiryCheckPeriod ? due : _options.ExpiryCheckPeriod, _options.ExpiryCheckPeriod);
+        _expiryCheck = await this.RegisterOrUpdateReminder(ExpiryReminderName, due > _options.ExpiryCheckPeriod ? due : _options.ExpiryCheckPeriod, _options.ExpiryCheckPeriod);
     }
 
     private void Move(OrderStatus to)
@@ -242,5 +274,5 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         Refunds = [.. state.Refunds.Select(r => r.View)],
     };
 
-    private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);
+    private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy, LineFacts Facts, ShowFacts Show);
 }

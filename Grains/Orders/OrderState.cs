@@ -61,7 +61,28 @@ public sealed class OrderState
     [Id(27)] public int IntentAttempt { get; set; }
     /// <summary>The provider refused the payment for good (in its words); the order was cancelled for it.</summary>
     [Id(28)] public string? PaymentRefused { get; set; }
+    /// <summary>
+    /// What pricing learned of each line's hold and showtime, by line, so selling asks nothing again. Empty for an
+    /// order priced before it kept them: those ask once when they need to.
+    /// </summary>
+    [Id(29)] public ImmutableArray<LineFacts> LineFacts { get; set; } = [];
+    /// <summary>What the buyer's messages say of each show, as pricing read it; empty for orders priced before.</summary>
+    [Id(30)] public Dictionary<Guid, ShowFacts> Shows { get; set; } = [];
 }
+
+/// <summary>A line's hold as pricing found it: its request id, when it runs out, and whether it counts against a cap.</summary>
+[GenerateSerializer, Immutable, Alias("orders.line-facts.v1")]
+public sealed record LineFacts(
+    [property: Id(0)] string HoldRequestId,
+    [property: Id(1)] DateTimeOffset HoldExpiresAt,
+    [property: Id(2)] bool Capped);
+
+/// <summary>A show as the order's messages name it (the venue's name is its own grain's, read when a message goes out).</summary>
+[GenerateSerializer, Immutable, Alias("orders.show-facts.v1")]
+public sealed record ShowFacts(
+    [property: Id(0)] string Title,
+    [property: Id(1)] DateTimeOffset StartsAt,
+    [property: Id(2)] Guid? VenueId);
 
 /// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>
 [GenerateSerializer, Alias("orders.refund-record.v1")]

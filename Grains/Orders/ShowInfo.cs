@@ -18,11 +18,20 @@ internal sealed record ShowInfo(Guid ShowtimeId, string Title, DateTimeOffset St
         return new ShowInfo(showtimeId, showtime.Title, showtime.StartsAt, venue?.Profile.Name ?? "");
     }
 
-    public static async Task<Dictionary<Guid, ShowInfo>> ForAsync(IGrainFactory grains, IEnumerable<Guid> showtimeIds)
+    /// <summary>The show as an order kept it when it was priced (<paramref name="known"/>); any other is read.</summary>
+    public static async Task<Dictionary<Guid, ShowInfo>> ForAsync(IGrainFactory grains, IEnumerable<Guid> showtimeIds, IReadOnlyDictionary<Guid, ShowFacts>? known = null)
     {
         var shows = new Dictionary<Guid, ShowInfo>();
         foreach (var showtimeId in showtimeIds.Distinct())
-            shows[showtimeId] = await ForAsync(grains, showtimeId);
+        {
+            if (known?.GetValueOrDefault(showtimeId) is not { } facts)
+            {
+                shows[showtimeId] = await ForAsync(grains, showtimeId);
+                continue;
+            }
+            var venue = facts.VenueId is { } venueId ? await grains.GetGrain<IVenueGrain>(venueId).GetProfile() : null;
+            shows[showtimeId] = new ShowInfo(showtimeId, facts.Title, facts.StartsAt, venue?.Profile.Name ?? "");
+        }
         return shows;
     }
 

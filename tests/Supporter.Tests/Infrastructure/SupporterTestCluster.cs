@@ -120,6 +120,7 @@ public sealed class SupporterTestCluster : IAsyncDisposable
             silo.Services.AddSingleton<INotificationStore, NotificationProbe>();
             silo.Services.AddSingleton<PostgresAuditLog>();
             silo.Services.AddSingleton<IAuditLog, AuditProbe>();
+            silo.AddIncomingGrainCallFilter<ShowtimeReadProbe>();
             silo.Services.AddSingleton(new DomainClock(TestClocks.Get(silo.Configuration["Test:ClockId"]!)));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
         }
