@@ -185,9 +185,12 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             await _audit.ReceiveReminderAsync();
             return;
         }
-        if (reminderName == RefundReminderName)
+        if (reminderName == LegacyRefundReminderName)
         {
-            await FinishRefundsAsync(fromReminder: true);
+            // Armed before refunds had a grain of their own; activation handed them over, and that grain finishes them.
+            if (await this.GetReminder(LegacyRefundReminderName) is { } legacy)
+                await this.UnregisterReminder(legacy);
+            await ResumeRefunds();
             return;
         }
         if (reminderName != ExpiryReminderName)
@@ -251,7 +254,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     {
         LastPaymentError = State.Payment is null ? State.LastPaymentError : null,
         RequiresAction = State.RequiresAction && State.Payment is null && State.Status == OrderStatus.AwaitingPayment,
-        Refunds = [.. State.Refunds.Select(r => r.View)],
+        Refunds = [.. State.Refunds.Select(r => r.Refund)],
     };
 
     private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy);
