@@ -24,7 +24,7 @@ public sealed partial class OrderGrain
     public async Task<OrderStatus> ApplyRefund(RefundUpdate update)
     {
         var known = State.Refunds.FindIndex(r => r.Refund.RefundId == update.Refund.RefundId);
-        if (known >= 0 && State.Refunds[known].Revision >= update.Revision)
+        if (State.Request is null || (known >= 0 && State.Refunds[known].Revision >= update.Revision))
             return State.Status;
         if (known >= 0)
             State.Refunds[known] = update;
