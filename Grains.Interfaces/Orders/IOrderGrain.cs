@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace Supporter.Orders;
 
 /// <summary>
@@ -25,6 +27,16 @@ public interface IOrderGrain : IGrainWithGuidKey
     /// the provider. Idempotent per request key; a refund the provider could not be reached for is retried.
     /// </summary>
     Task<RefundResult> Refund(RequestRefund request);
+
+    /// <summary>
+    /// A refund of the order changed (told by <see cref="IOrderRefundsGrain"/> while the order waits for it).
+    /// Idempotent by refund id and revision; answers the order's status after it.
+    /// </summary>
+    Task<OrderStatus> ApplyRefund(RefundUpdate update);
+
+    /// <summary>The refunds' reminder: the order calls its refunds grain to finish what is unfinished.</summary>
+    [OneWay]
+    Task ResumeRefunds();
 }
 
 /// <summary>A payment event as the provider reported it (from a verified webhook).</summary>

@@ -77,3 +77,40 @@ public sealed record RefundResult(
     [property: Id(1)] RefundView? Refund,
     [property: Id(2)] string? Detail = null,
     [property: Id(3)] string? Field = null);
+
+/// <summary>
+/// What the refunds of an order need to know about it, as the order stands when it calls: who bought what, and the
+/// payment to give money back from.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("orders.refund-basis")]
+public sealed record RefundBasis(
+    [property: Id(0)] Guid SupporterId,
+    [property: Id(1)] OrderStatus Status,
+    [property: Id(2)] string? Currency,
+    [property: Id(3)] ImmutableArray<OrderLine> Lines,
+    [property: Id(4)] ImmutableArray<Guid> TicketIds,
+    [property: Id(5)] string? PaymentIntentId,
+    [property: Id(6)] long PaidMinor);
+
+/// <summary>
+/// A refund as it changed, told to its order: the refund as the buyer sees it, whether its tickets are void, and how
+/// much of the payment is back in total. <see cref="Revision"/> grows with every change of the refund, so an update
+/// told twice (or late) changes nothing.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("orders.refund-update")]
+public sealed record RefundUpdate(
+    [property: Id(0)] RefundView Refund,
+    [property: Id(1)] bool TicketsVoided,
+    [property: Id(2)] long RefundedMinor,
+    [property: Id(3)] int Revision);
+
+/// <summary>A refund an order kept in its own state before refunds had a grain of their own, handed over once.</summary>
+[GenerateSerializer, Immutable, Alias("orders.refund-handover")]
+public sealed record RefundHandover(
+    [property: Id(0)] RequestRefund Request,
+    [property: Id(1)] RefundView View,
+    [property: Id(2)] bool AmountFromTickets,
+    [property: Id(3)] bool External,
+    [property: Id(4)] bool TicketsVoided,
+    [property: Id(5)] bool Restocked,
+    [property: Id(6)] bool Notified);

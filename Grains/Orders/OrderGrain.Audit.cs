@@ -9,7 +9,11 @@ namespace Supporter.Grains.Orders;
 public sealed partial class OrderGrain
 {
     /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
-    public override Task OnActivateAsync(CancellationToken cancellationToken) => _audit.FlushAsync();
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _audit.FlushAsync();
+        await HandOverLegacyRefundsAsync();
+    }
 
     private void AuditPurchaseConfirmed()
     {
@@ -34,28 +38,6 @@ public sealed partial class OrderGrain
             ("totalMinor", State.TotalMinor),
             ("currency", State.Currency),
         ]);
-    }
-
-    /// <summary>A refund's step: requested (by its requester), issued or failed (by whoever drove it there).</summary>
-    private void AuditRefund(string action, RefundRecord record)
-    {
-        var refund = record.View;
-        var lines = refund.TicketIds.IsDefaultOrEmpty ? State.Lines : [.. refund.TicketIds.Select(t => State.Lines[LineOf(t)])];
-        AuditActor? actor = action != AuditActions.RefundRequested ? null
-            : record.External ? AuditActor.Stripe
-            : AuditContext.ActorFor(refund.RequestedBy, refund.ByAdmin, UserTypes.Supporter);
-        Audit(action, $"{refund.RefundId:N}", lines, _ =>
-        [
-            ("refundId", refund.RefundId),
-            ("amountMinor", refund.AmountMinor),
-            ("currency", State.Currency),
-            ("tickets", refund.TicketIds.Length),
-            ("byAdmin", refund.ByAdmin),
-            ("external", record.External),
-            ("reason", refund.Reason),
-            ("providerRefundId", refund.ProviderRefundId),
-            ("error", refund.Error),
-        ], actor);
     }
 
     /// <summary>The whole payment given back because the order could not be fulfilled.</summary>

@@ -30,19 +30,6 @@ public sealed partial class OrderGrain
         await NoteAsync();
     }
 
-    /// <summary>Tells the buyer a refund went through (a failed one is support's to explain).</summary>
-    private async Task NotifyRefundAsync(RefundRecord record)
-    {
-        if (record.View.Status == RefundStatus.Succeeded && (record.View.AmountMinor > 0 || !record.View.TicketIds.IsEmpty))
-        {
-            await _notifications.EnqueueAsync(new OutboundNotification($"refund-{record.View.RefundId:N}", NotificationTemplate.RefundIssued,
-                State.Request!.SupporterId, null,
-                new RefundIssuedData(OrderId, record.View.RefundId, State.Currency ?? "", record.View.AmountMinor, record.View.TicketIds.Length, record.View.Reason)));
-        }
-        record.Notified = true;
-        await NoteAsync();
-    }
-
     /// <summary>Stores a note of the grain's own progress; the order as others see it (and its copy) is unchanged.</summary>
     private async Task NoteAsync()
     {

@@ -200,9 +200,12 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
             await _audit.ReceiveReminderAsync();
             return;
         }
-        if (reminderName == RefundReminderName)
+        if (reminderName == LegacyRefundReminderName)
         {
-            await FinishRefundsAsync(fromReminder: true);
+            // Armed before refunds had a grain of their own; activation handed them over, and that grain finishes them.
+            if (await this.GetReminder(LegacyRefundReminderName) is { } legacy)
+                await this.UnregisterReminder(legacy);
+            await ResumeRefunds();
             return;
         }
         if (reminderName != ExpiryReminderName)
@@ -271,7 +274,7 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
     {
         LastPaymentError = state.Payment is null ? state.LastPaymentError : null,
         RequiresAction = state.RequiresAction && state.Payment is null && state.Status == OrderStatus.AwaitingPayment,
-        Refunds = [.. state.Refunds.Select(r => r.View)],
+        Refunds = [.. state.Refunds.Select(r => r.Refund)],
     };
 
     private sealed record PricedLine(OrderLine Line, DateTimeOffset PayBy, LineFacts Facts, ShowFacts Show);

@@ -35,10 +35,13 @@ public sealed class OrderState
     /// <summary>Why the payment is being given back automatically (seats gone, wrong amount), once decided.</summary>
     [Id(16)] public string? AutoRefundReason { get; set; }
     [Id(17)] public string? LastPaymentError { get; set; }
-    /// <summary>Refunds in the order they were asked for, including ones made at the provider directly.</summary>
-    [Id(18)] public List<RefundRecord> Refunds { get; set; } = [];
-    /// <summary>The most the provider has reported refunded on the payment's charge.</summary>
-    [Id(19)] public long ProviderRefundedMinor { get; set; }
+    /// <summary>
+    /// Retired: refunds as orders kept them before <see cref="OrderRefundsGrain"/>. Read only to hand them over once on
+    /// activation (then cleared); never written otherwise. The id stays taken.
+    /// </summary>
+    [Id(18)] public List<RefundRecord> LegacyRefunds { get; set; } = [];
+    /// <summary>Retired with <see cref="LegacyRefunds"/>: the refunds grain keeps the provider's figure now.</summary>
+    [Id(19)] public long LegacyProviderRefundedMinor { get; set; }
     /// <summary>The purchase confirmation and show reminders are in the outbox.</summary>
     [Id(20)] public bool PurchaseNotified { get; set; }
     /// <summary>The buyer's customer at the provider, when a card is to be saved or a saved one used.</summary>
@@ -68,6 +71,11 @@ public sealed class OrderState
     [Id(29)] public ImmutableArray<LineFacts> LineFacts { get; set; } = [];
     /// <summary>What the buyer's messages say of each show, as pricing read it; empty for orders priced before.</summary>
     [Id(30)] public Dictionary<Guid, ShowFacts> Shows { get; set; } = [];
+    /// <summary>
+    /// The refunds as the buyer sees them, in the order they were asked for, each as its refunds grain last told it;
+    /// the refunds grain keeps the requests and the progress.
+    /// </summary>
+    [Id(31)] public List<RefundUpdate> Refunds { get; set; } = [];
 }
 
 /// <summary>A line's hold as pricing found it: its request id, when it runs out, and whether it counts against a cap.</summary>
@@ -83,19 +91,3 @@ public sealed record ShowFacts(
     [property: Id(0)] string Title,
     [property: Id(1)] DateTimeOffset StartsAt,
     [property: Id(2)] Guid? VenueId);
-
-/// <summary>A refund and how far it got: tickets voided, money sent back, tickets returned to sale.</summary>
-[GenerateSerializer, Alias("orders.refund-record.v1")]
-public sealed class RefundRecord
-{
-    [Id(0)] public RequestRefund Request { get; set; } = null!;
-    [Id(1)] public RefundView View { get; set; } = null!;
-    /// <summary>The amount is the named tickets' prices (not an amount an admin chose), so it follows the tickets voided.</summary>
-    [Id(2)] public bool AmountFromTickets { get; set; }
-    /// <summary>Made at the provider (its dashboard), reported by a webhook: recorded here, never sent to the provider.</summary>
-    [Id(3)] public bool External { get; set; }
-    [Id(4)] public bool TicketsVoided { get; set; }
-    [Id(5)] public bool Restocked { get; set; }
-    /// <summary>The buyer's message about it is in the outbox.</summary>
-    [Id(6)] public bool Notified { get; set; }
-}

@@ -19,7 +19,7 @@ public sealed class GrainNamesTests(ClusterFixture fixture)
     /// </summary>
     private static readonly string[] StoredGrainTypes =
     [
-        "account", "emaillogin", "entitlements", "event", "externallogin", "inventorypool", "order", "organisation",
+        "account", "emaillogin", "entitlements", "event", "externallogin", "inventorypool", "order", "order-refunds", "organisation",
         "paymentmethods", "presale", "pushdevices", "referralcode", "showtime", "stripeevent", "supportershowtime",
         "ticket", "tour", "venue",
     ];
