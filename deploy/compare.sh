@@ -32,8 +32,6 @@ log() { echo "[compare] $*" >&2; }
 curl -fsS "$api/health/ready" >/dev/null || { log "the API at $api does not answer; start deploy/run-local.sh first"; exit 1; }
 [[ -f "$loadgen" ]] || { log "$loadgen is missing: build in Release first"; exit 1; }
 webhook_secret="whsec_$(tr -dc 'A-Za-z0-9' < .local/stripe-webhook-secret)"
-venue_token=$(curl -fsS -X POST "$api/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"venue@demo.supporter.local","password":"demo-password-2027"}' | jq -r .accessToken)
 
 connection="$(deploy/postgres.sh url)"
 dotnet tests/Supporter.Baseline/bin/Release/net10.0/Supporter.Baseline.dll --urls "$baseline" \
@@ -47,8 +45,11 @@ curl -fsS "$baseline/health" >/dev/null || { log "the baseline did not start:"; 
 # A million GA seats at 35.00 + 3.50, no per-supporter cap, in the project (through the Api, as the venue) and in
 # the baseline (its pool row, at the same price).
 new_showtime() {
-  local id
+  local id venue_token
   id=$(cat /proc/sys/kernel/random/uuid)
+  # Signed in per round: an access token lives 5 minutes, less than a long comparison.
+  venue_token=$(curl -fsS -X POST "$api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email":"venue@demo.supporter.local","password":"demo-password-2027"}' | jq -r .accessToken)
   curl -fsS -o /dev/null -X PUT "$api/api/events/$event/showtimes/$id" -H "Authorization: Bearer $venue_token" \
     -H 'Content-Type: application/json' -d '{"title":"Load comparison","doorsAt":"2027-07-01T18:30","startsAt":"2027-07-01T19:30",
     "endsAt":"2027-07-01T23:00","capacity":1000000,"currency":"GBP","holdSeconds":600,
