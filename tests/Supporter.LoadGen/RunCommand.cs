@@ -17,8 +17,17 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
-        var (result, report) = await LoadRun.ExecuteAsync(settings, AnsiConsole.Console, cancellationToken);
-        return report is { Holds: false } ? InvariantsBroken : 0;
+        try
+        {
+            var (_, report) = await LoadRun.ExecuteAsync(settings, AnsiConsole.Console, cancellationToken);
+            return report is { Holds: false } ? InvariantsBroken : 0;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An HttpClient timeout outside the measured calls (provisioning, setup): Spectre would report it as Ctrl+C.
+            AnsiConsole.MarkupLine($"[red]Timed out before or after the load:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
     }
 }
 
