@@ -8,7 +8,8 @@
 # Needs the system running (flock /tmp/supporter-run-local.lock deploy/run-local.sh, same SUPPORTER_PG_PORT) and the
 # Release build (deploy/test.sh or dotnet build -c Release). Starts the baseline itself on 127.0.0.1:5180.
 # Each round gets a fresh million-seat showtime without a per-supporter cap (the same id on both sides).
-# holds: SUPPORTERS (256) closed-loop supporters keep holds of 1-4 (the baseline neither releases nor expires them).
+# holds: SUPPORTERS (256) closed-loop supporters each take a hold of 1-4 and give it back (the project bounds what one
+# supporter may hold at once, so kept holds would soon measure its refusals).
 # purchase: SUPPORTERS (32) closed-loop buyers: hold 1 -> order (the emulator creates the intent) -> a signed
 # payment_intent.succeeded the load generator posts itself -> the order read until confirmed.
 # Each side ends with its invariant check (the baseline's against its own tables); a broken one fails the script.
@@ -19,7 +20,7 @@ cd "$repo"
 scenario="${1:?usage: deploy/compare.sh holds|purchase [rounds] [seconds]}"
 rounds="${2:-5}" seconds="${3:-10}" warm_up="${WARM_UP:-2}"
 case "$scenario" in
-  holds) supporters="${SUPPORTERS:-256}" operation=hold options=(--keep-holds --max-quantity 4) ;;
+  holds) supporters="${SUPPORTERS:-256}" operation=hold options=(--max-quantity 4) ;;
   purchase) supporters="${SUPPORTERS:-32}" operation=purchase options=(--max-quantity 1) ;;
   *) echo "unknown scenario '$scenario' (holds or purchase)" >&2; exit 2 ;;
 esac
@@ -65,7 +66,7 @@ drive() { # target base-url showtime out-dir
   [[ "$1" == baseline ]] && extra=(--accounts-api "$api" --target baseline)
   dotnet "$loadgen" run --scenario "$scenario" --api "$2" "${extra[@]}" --showtime "$3" --supporters "$supporters" \
     --max-in-flight "$supporters" --duration "$seconds" --warm-up "$warm_up" --webhook-secret "$webhook_secret" \
-    --account-prefix compare --database "$connection" --out "$4" --plain "${options[@]}" >"$4.log" 2>&1 || rc=$?
+    --account-prefix compare --accounts-cache "$accounts" --database "$connection" --out "$4" --plain "${options[@]}" >"$4.log" 2>&1 || rc=$?
   if (( rc == 2 )); then broken=1; log "$1: invariants broken, see $4.log"; elif (( rc != 0 )); then log "$1 failed:"; tail -20 "$4.log" >&2; exit 1; fi
   jq -r --arg op "$operation" '.operations[] | select(.operation == $op) |
     "\(.throughput) \(.p99Ms) \(.p50Ms) \([.errors | to_entries[] | "\(.key): \(.value)"] | join(", "))"' "$4"/*.json >"$4.result"
@@ -73,6 +74,8 @@ drive() { # target base-url showtime out-dir
 
 out=".local/compare/$scenario-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
+# Both sides act as the same signed-in supporters, kept between runs instead of signed in again for each.
+accounts="$out/accounts.json"
 throughput=() latency=()
 for round in $(seq 1 "$rounds"); do
   showtime=$(new_showtime)

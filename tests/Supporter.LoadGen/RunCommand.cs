@@ -57,8 +57,9 @@ public static class LoadRun
         };
         console.MarkupLine($"Signing in {plan.Accounts} load-test supporters at {Markup.Escape(accounts.BaseAddress!.ToString())} ...");
         var adminPassword = AdminPassword(settings);
-        var everyone = await SupporterAccounts.ProvisionAsync(accounts, settings.AdminEmail, adminPassword, plan.Accounts,
-            settings.AccountPrefix, $"{settings.AccountPrefix}-load-test-password", cancellationToken);
+        var everyone = await AccountsCache.GetOrProvisionAsync(settings.AccountsCache, settings.AccountPrefix, plan.Accounts,
+            () => SupporterAccounts.ProvisionAsync(accounts, settings.AdminEmail, adminPassword, plan.Accounts,
+                settings.AccountPrefix, $"{settings.AccountPrefix}-load-test-password", cancellationToken), cancellationToken);
         IReadOnlyList<VirtualSupporter> supporters = [.. everyone.Take(plan.JourneySupporters)];
         var showtime = settings.CreateShowtime > 0
             ? await ShowtimeSetup.CreateAsync(accounts, await SupporterAccounts.SignInAsync(accounts, settings.AdminEmail, adminPassword, cancellationToken),

@@ -65,6 +65,9 @@ public sealed class RunSettings : CommandSettings
     [CommandOption("--account-prefix"), Description("Load-test accounts are <prefix>-<batch>-<n>@loadtest.supporter.local"), DefaultValue("loadgen")]
     public string AccountPrefix { get; init; } = "loadgen";
 
+    [CommandOption("--accounts-cache"), Description("A file keeping the signed-in supporters between runs (reused for the same prefix and count while under 3 minutes old)")]
+    public string? AccountsCache { get; init; }
+
     [CommandOption("--out"), Description("Folder for <run>.json and <run>.png"), DefaultValue(".local/loadgen")]
     public string Out { get; init; } = ".local/loadgen";
 

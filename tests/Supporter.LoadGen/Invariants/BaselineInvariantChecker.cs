@@ -5,8 +5,8 @@ namespace Supporter.LoadGen.Invariants;
 
 /// <summary>
 /// The same rules over the baseline's own tables (tests/Supporter.Baseline, schema <c>baseline</c>), as far as its
-/// design has them: per pool, remaining ≥ 0 and allocation − remaining equal to every hold taken (it neither
-/// releases nor expires holds); every ticket's order confirmed; every confirmed order with one ticket per seat held.
+/// design has them: per pool, remaining ≥ 0 and allocation − remaining equal to every hold taken and not released
+/// (it does not expire holds); every ticket's order confirmed; every confirmed order with one ticket per seat held.
 /// It has no per-supporter caps, so that rule does not apply.
 /// </summary>
 public sealed class BaselineInvariantChecker(string connectionString, string schema = "baseline")
@@ -14,7 +14,7 @@ public sealed class BaselineInvariantChecker(string connectionString, string sch
     private string PoolBalance => $"""
         SELECT p.showtime_id, p.code, p.allocation, p.remaining, COALESCE(h.taken, 0)
         FROM {schema}.pools p
-        LEFT JOIN (SELECT showtime_id, code, sum(quantity) AS taken FROM {schema}.holds GROUP BY 1, 2) h USING (showtime_id, code)
+        LEFT JOIN (SELECT showtime_id, code, sum(quantity) AS taken FROM {schema}.holds WHERE status <> 'released' GROUP BY 1, 2) h USING (showtime_id, code)
         WHERE p.showtime_id = ANY(@showtimes) AND (p.remaining < 0 OR p.allocation - p.remaining <> COALESCE(h.taken, 0))
         """;
 
@@ -40,7 +40,7 @@ public sealed class BaselineInvariantChecker(string connectionString, string sch
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
         var violations = new List<Violation>();
         await ReadAsync(connection, PoolBalance, showtimes, r => violations.Add(new("pool-balance",
-            $"baseline pool {r.GetGuid(0)}/{r.GetString(1)}: allocation {r.GetInt32(2)}, remaining {r.GetInt32(3)}, holds taken {r.GetInt64(4)}")), cancellationToken);
+            $"baseline pool {r.GetGuid(0)}/{r.GetString(1)}: allocation {r.GetInt32(2)}, remaining {r.GetInt32(3)}, holds taken and not released {r.GetInt64(4)}")), cancellationToken);
         await ReadAsync(connection, TicketsWithoutPaidOrder, showtimes, r => violations.Add(new("ticket-without-paid-order",
             $"baseline ticket {r.GetGuid(0)} of order {r.GetGuid(1)} ({r.GetString(2)})")), cancellationToken);
         await ReadAsync(connection, PaidOrdersWithoutTickets, showtimes, r => violations.Add(new("paid-order-without-tickets",

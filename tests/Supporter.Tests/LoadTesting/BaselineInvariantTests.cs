@@ -27,7 +27,36 @@ public sealed class BaselineInvariantTests(BaselineFixture baseline)
 
         Assert.True(cleanReport.Holds, string.Join("; ", cleanReport.Violations));
         var violation = Assert.Single(brokenReport.Violations);
-        Assert.Equal(("pool-balance", $"baseline pool {broken}/GA: allocation 5, remaining 2, holds taken 2"), (violation.Rule, violation.Detail));
+        Assert.Equal(("pool-balance", $"baseline pool {broken}/GA: allocation 5, remaining 2, holds taken and not released 2"), (violation.Rule, violation.Detail));
+    }
+
+    [Fact]
+    public async Task A_released_baseline_hold_gives_its_seats_back_once_and_the_check_still_balances()
+    {
+        var showtime = await baseline.PoolAsync(allocation: 5);
+        var (_, token) = BaselineFixture.Supporter();
+        using var hold = new HttpRequestMessage(HttpMethod.Post, $"/api/showtimes/{showtime}/ticket-types/GA/holds") { Content = JsonContent.Create(new { quantity = 3 }) };
+        hold.Headers.Authorization = token;
+        hold.Headers.Add("Idempotency-Key", $"release-{Guid.NewGuid():N}");
+        using var held = await baseline.Client.SendAsync(hold);
+        var holdId = (await held.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["holdId"]!.GetValue<string>();
+
+        var first = await ReleaseAsync(showtime, holdId, token);
+        var again = await ReleaseAsync(showtime, holdId, token);
+        var stranger = await ReleaseAsync(showtime, holdId, BaselineFixture.Supporter().Header);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.NotFound), (first, again, stranger));
+        Assert.Equal(5, await baseline.ScalarAsync<int>("SELECT remaining FROM pools WHERE showtime_id = $1", showtime));
+        var report = await new BaselineInvariantChecker(await TestDatabase.ConnectionStringAsync(), BaselineFixture.Schema).CheckAsync([showtime], CancellationToken.None);
+        Assert.True(report.Holds, string.Join("; ", report.Violations));
+    }
+
+    private async Task<HttpStatusCode> ReleaseAsync(Guid showtime, string holdId, AuthenticationHeaderValue token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/showtimes/{showtime}/ticket-types/GA/holds/{holdId}");
+        request.Headers.Authorization = token;
+        using var response = await baseline.Client.SendAsync(request);
+        return response.StatusCode;
     }
 
     private async Task<HttpStatusCode> HoldAsync(Guid showtime, AuthenticationHeaderValue token, int quantity)
