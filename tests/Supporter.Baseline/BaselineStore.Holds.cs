@@ -12,6 +12,8 @@ public abstract record HoldResult
     public sealed record KeyReused : HoldResult;
 }
 
+public enum ReleaseResult { Released, NotFound, Unavailable }
+
 /// <summary>
 /// The whole baseline in SQL: each step one transaction, as a plain PostgreSQL service would write it. Holds take
 /// seats with the conditional update on the pool's row; the row lock it takes is what serializes a hot pool.
@@ -56,6 +58,36 @@ public sealed partial class BaselineStore(NpgsqlDataSource database, TimeProvide
         remaining.Parameters.Add(new() { Value = showtimeId });
         remaining.Parameters.Add(new() { Value = code });
         return await remaining.ExecuteScalarAsync(cancellationToken) is int left ? new HoldResult.SoldOut(left) : new HoldResult.UnknownPool();
+    }
+
+    /// <summary>Gives a live hold's seats back, in one statement; releasing it again is the same answer.</summary>
+    public async Task<ReleaseResult> ReleaseAsync(Guid supporterId, Guid showtimeId, string code, Guid holdId, CancellationToken cancellationToken)
+    {
+        await using var release = database.CreateCommand("""
+            WITH released AS (
+                UPDATE holds SET status = 'released'
+                WHERE hold_id = $1 AND supporter_id = $2 AND showtime_id = $3 AND code = $4 AND status = 'held'
+                RETURNING quantity)
+            UPDATE pools SET remaining = remaining + (SELECT quantity FROM released)
+            WHERE showtime_id = $3 AND code = $4 AND EXISTS (SELECT 1 FROM released)
+            """);
+        release.Parameters.Add(new() { Value = holdId });
+        release.Parameters.Add(new() { Value = supporterId });
+        release.Parameters.Add(new() { Value = showtimeId });
+        release.Parameters.Add(new() { Value = code });
+        if (await release.ExecuteNonQueryAsync(cancellationToken) == 1)
+            return ReleaseResult.Released;
+        await using var find = database.CreateCommand("SELECT status FROM holds WHERE hold_id = $1 AND supporter_id = $2 AND showtime_id = $3 AND code = $4");
+        find.Parameters.Add(new() { Value = holdId });
+        find.Parameters.Add(new() { Value = supporterId });
+        find.Parameters.Add(new() { Value = showtimeId });
+        find.Parameters.Add(new() { Value = code });
+        return await find.ExecuteScalarAsync(cancellationToken) switch
+        {
+            "released" => ReleaseResult.Released,
+            string => ReleaseResult.Unavailable,
+            _ => ReleaseResult.NotFound,
+        };
     }
 
     private static HoldResult Same(Hold earlier, Guid showtimeId, string code, int quantity) =>

@@ -13,6 +13,8 @@ public static class HoldsApi
     {
         app.MapPost("/api/showtimes/{showtimeId:guid}/ticket-types/{ticketType}/holds", CreateHold)
             .RequireAuthorization(Policies.Supporter).WithName("CreateHold");
+        app.MapDelete("/api/showtimes/{showtimeId:guid}/ticket-types/{ticketType}/holds/{holdId:guid}", ReleaseHold)
+            .RequireAuthorization(Policies.Supporter).WithName("ReleaseHold");
         return app;
     }
 
@@ -36,8 +38,20 @@ public static class HoldsApi
             _ => Problems.NotFound($"Showtime {showtimeId} has no ticket type '{code}'."),
         };
     }
+
+    public static async Task<Results<Ok<ReleasedHold>, ProblemHttpResult>> ReleaseHold(
+        Guid showtimeId, string ticketType, Guid holdId, HttpContext http, ClaimsPrincipal user, BaselineStore store) =>
+        await store.ReleaseAsync(user.UserId(), showtimeId, ticketType, holdId, http.RequestAborted) switch
+        {
+            ReleaseResult.Released => TypedResults.Ok(new ReleasedHold(holdId, "released")),
+            ReleaseResult.Unavailable => TypedResults.Problem(title: "Hold unavailable", detail: $"Hold {holdId} is ordered or sold.",
+                statusCode: StatusCodes.Status409Conflict, type: "/problems/hold-unavailable"),
+            _ => Problems.NotFound($"You have no hold {holdId} on this ticket type."),
+        };
 }
 
 public sealed record CreateHoldRequest(int Quantity);
+
+public sealed record ReleasedHold(Guid HoldId, string Status);
 
 public sealed record HoldResponse(Guid HoldId, string TicketType, int Quantity, DateTimeOffset ExpiresAt, string Status);

@@ -6,6 +6,7 @@ using Supporter.LoadGen.Load;
 using Supporter.LoadGen.Measurement;
 using Supporter.LoadGen.Reporting;
 using Supporter.LoadGen.Scenarios;
+using Supporter.LoadGen.Scenarios.Dashboards;
 
 namespace Supporter.LoadGen;
 
@@ -16,8 +17,17 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, RunSettings settings, CancellationToken cancellationToken)
     {
-        var (result, report) = await LoadRun.ExecuteAsync(settings, AnsiConsole.Console, cancellationToken);
-        return report is { Holds: false } ? InvariantsBroken : 0;
+        try
+        {
+            var (_, report) = await LoadRun.ExecuteAsync(settings, AnsiConsole.Console, cancellationToken);
+            return report is { Holds: false } ? InvariantsBroken : 0;
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // An HttpClient timeout outside the measured calls (provisioning, setup): Spectre would report it as Ctrl+C.
+            AnsiConsole.MarkupLine($"[red]Timed out before or after the load:[/] {Markup.Escape(e.Message)}");
+            return 1;
+        }
     }
 }
 
@@ -25,7 +35,7 @@ public sealed class RunCommand : AsyncCommand<RunSettings>
 public static class LoadRun
 {
     public static async Task<(RunResult Result, InvariantReport? Invariants)> ExecuteAsync(RunSettings settings, IAnsiConsole console,
-        CancellationToken cancellationToken, HttpMessageHandler? handler = null)
+        CancellationToken cancellationToken, HttpMessageHandler? handler = null, HubTransport? hubTransport = null)
     {
         var runId = $"{settings.Scenario}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
         using var http = new HttpClient(handler ?? new SocketsHttpHandler
@@ -38,18 +48,43 @@ public static class LoadRun
             Timeout = TimeSpan.FromSeconds(30),
         };
 
-        console.MarkupLine($"Signing in {settings.Supporters} load-test supporters at {Markup.Escape(settings.Api)} ...");
-        var supporters = await SupporterAccounts.ProvisionAsync(http, settings.AdminEmail, AdminPassword(settings), settings.Supporters,
-            settings.AccountPrefix, $"{settings.AccountPrefix}-load-test-password", cancellationToken);
+        var plan = RunPlan.From(settings);
+        // Signing hundreds of accounts in hashes each password: minutes on a busy machine, not a request's 30 s.
+        using var accounts = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: handler is null)
+        {
+            BaseAddress = new Uri(settings.AccountsApi ?? settings.Api),
+            Timeout = TimeSpan.FromMinutes(10),
+        };
+        console.MarkupLine($"Signing in {plan.Accounts} load-test supporters at {Markup.Escape(accounts.BaseAddress!.ToString())} ...");
+        var adminPassword = AdminPassword(settings);
+        var everyone = await AccountsCache.GetOrProvisionAsync(settings.AccountsCache, settings.AccountPrefix, plan.Accounts,
+            () => SupporterAccounts.ProvisionAsync(accounts, settings.AdminEmail, adminPassword, plan.Accounts,
+                settings.AccountPrefix, $"{settings.AccountPrefix}-load-test-password", cancellationToken), cancellationToken);
+        IReadOnlyList<VirtualSupporter> supporters = [.. everyone.Take(plan.JourneySupporters)];
+        var showtime = settings.CreateShowtime > 0
+            ? await ShowtimeSetup.CreateAsync(accounts, await SupporterAccounts.SignInAsync(accounts, settings.AdminEmail, adminPassword, cancellationToken),
+                settings.Venue, settings.TicketType, settings.CreateShowtime, Math.Max(settings.MaxQuantity, 1), cancellationToken)
+            : settings.Showtime;
 
-        using var stripe = settings.Scenario == "purchase" ? PurchaseScenario.StripeClient(settings.Stripe, settings.StripeKey, settings.MaxInFlight) : null;
-        IScenario scenario = settings.Scenario == "purchase"
-            ? new PurchaseScenario(http, stripe, settings.Showtime, settings.TicketType, settings.MaxQuantity, runId)
-            : new HoldsScenario(http, settings.Showtime, settings.TicketType, settings.MaxQuantity, !settings.KeepHolds, runId);
+        var buys = plan.Journeys.Any(p => p.Part == "purchase");
+        using var stripe = buys && settings.WebhookSecret is null ? PurchaseScenario.StripeClient(settings.Stripe, settings.StripeKey, settings.MaxInFlight) : null;
+        var scenario = plan.Scenario(supporters, part => part == "purchase"
+            ? new PurchaseScenario(http, stripe, showtime, settings.TicketType, settings.MaxQuantity, runId, settings.WebhookSecret)
+            : new HoldsScenario(http, showtime, settings.TicketType, settings.MaxQuantity, !settings.KeepHolds, runId));
         var shape = settings.Rate > 0 ? new LoadShape(true, settings.StartRate, settings.Rate, TimeSpan.FromSeconds(settings.RampSeconds)) : LoadShape.Closed;
         var warmUp = TimeSpan.FromSeconds(settings.WarmUpSeconds);
         var duration = TimeSpan.FromSeconds(settings.DurationSeconds);
         var measurements = new Measurements(warmUp);
+        var database = settings.Database ?? Environment.GetEnvironmentVariable("SUPPORTER_DATABASE");
+        await using var dashboards = plan.Dashboards == 0 ? null : new DashboardWatch(everyone.Skip(plan.JourneySupporters).ToArray(),
+            new Uri(new Uri(settings.Hub), "/hubs/capacity"), showtime, hubTransport ?? HubTransport.WebSockets,
+            database ?? throw new InvalidOperationException("Dashboards measure staleness against the database: give --database or SUPPORTER_DATABASE."),
+            TimeSpan.FromMilliseconds(settings.SampleMilliseconds), plan.Mixed ? measurements.Part(RunPlan.DashboardsPart) : measurements);
+        if (dashboards is not null)
+        {
+            console.MarkupLine($"Connecting {dashboards.Count} dashboards to {Markup.Escape(settings.Hub)} ...");
+            await dashboards.StartAsync(cancellationToken);
+        }
         var startedAt = DateTimeOffset.UtcNow;
 
         var load = RunThenStopAsync(LoadDriver.RunAsync(scenario, shape, supporters, settings.MaxInFlight, duration, measurements, cancellationToken), measurements);
@@ -60,10 +95,9 @@ public static class LoadRun
         var shapeText = shape.OpenLoop
             ? $"open loop {settings.StartRate:F0}->{settings.Rate:F0}/s over {settings.RampSeconds:F0}s"
             : "closed loop";
-        InvariantReport? invariants = null;
-        var database = settings.Database ?? Environment.GetEnvironmentVariable("SUPPORTER_DATABASE");
-        if (database is not null)
-            invariants = await new InvariantChecker(database).CheckAsync(scenario.Showtimes, TimeSpan.FromSeconds(settings.SettleSeconds), cancellationToken);
+        if (dashboards is not null)
+            await dashboards.StopSamplingAsync();
+        var invariants = await CheckAsync(settings, database, scenario.Showtimes, dashboards, console, cancellationToken);
 
         var result = new RunResult(runId, scenario.Name, settings.Api, shapeText, supporters.Count, settings.MaxInFlight, settings.WarmUpSeconds,
             Math.Round(measurements.MeasuredSeconds, 3), startedAt, measurements.Summaries(), measurements.Timeline, invariants?.Violations ?? [], invariants is not null);
@@ -73,13 +107,29 @@ public static class LoadRun
         TimelinePlot.Write(result, png);
 
         console.Write(ConsoleReport.Summary(result));
-        if (invariants is null)
-            console.MarkupLine("[yellow]No database given (--database or SUPPORTER_DATABASE): invariants not checked.[/]");
-        else
+        if (invariants is not null)
             console.Write(ConsoleReport.Invariants(invariants));
         console.WriteLine();
         console.MarkupLine($"Results: {Markup.Escape(json)}, plot: {Markup.Escape(png)}");
         return (result, invariants);
+    }
+
+    // After the load: the database rules for the target, then (bounded) the dashboards against the database.
+    private static async Task<InvariantReport?> CheckAsync(RunSettings settings, string? database, IReadOnlyList<Guid> showtimes, DashboardWatch? dashboards,
+        IAnsiConsole console, CancellationToken cancellationToken)
+    {
+        if (database is null)
+        {
+            console.MarkupLine("[yellow]No database given (--database or SUPPORTER_DATABASE): invariants not checked.[/]");
+            return null;
+        }
+        var settle = TimeSpan.FromSeconds(settings.SettleSeconds);
+        var report = settings.Target == "baseline"
+            ? await new BaselineInvariantChecker(database).CheckAsync(showtimes, cancellationToken)
+            : await new InvariantChecker(database).CheckAsync(showtimes, settle, cancellationToken);
+        if (dashboards is null)
+            return report;
+        return new InvariantReport([.. report.Violations, .. await dashboards.CheckTotalsAsync(settle, cancellationToken)]);
     }
 
     private static async Task RunThenStopAsync(Task load, Measurements measurements)

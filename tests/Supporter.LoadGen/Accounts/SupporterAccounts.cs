@@ -43,7 +43,7 @@ public static class SupporterAccounts
         return supporters;
     }
 
-    private static async Task<string> SignInAsync(HttpClient http, string email, string password, CancellationToken cancellationToken)
+    public static async Task<string> SignInAsync(HttpClient http, string email, string password, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync("/auth/login", new { email, password }, cancellationToken);
         if (!response.IsSuccessStatusCode)

@@ -18,8 +18,21 @@ public sealed class Measurements
     private readonly List<TimelinePoint> _timeline = [];
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly TimeSpan _warmUp;
+    private readonly string _prefix = "";
 
     public Measurements(TimeSpan warmUp) => _warmUp = warmUp;
+
+    private Measurements(Measurements whole, string part) : this(whole._warmUp)
+    {
+        _operations = whole._operations;
+        _prefix = $"{whole._prefix}{part}/";
+    }
+
+    /// <summary>
+    /// Where one part of a mixed run records: its operations are named "part/operation" in the same totals. Only for
+    /// recording; the run samples and reports through the whole.
+    /// </summary>
+    public Measurements Part(string part) => new(this, part);
 
     private TimeSpan? _stopped;
 
@@ -36,6 +49,10 @@ public sealed class Measurements
 
     public void Succeeded(string operation, long startTimestamp) =>
         For(operation).Recorder.RecordValue(Math.Clamp((long)Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds, 1, HighestMicros));
+
+    /// <summary>A measured span that is not a call's latency (a dashboard's staleness, say).</summary>
+    public void Record(string operation, TimeSpan value) =>
+        For(operation).Recorder.RecordValue(Math.Clamp((long)value.TotalMicroseconds, 1, HighestMicros));
 
     public void Failed(string operation, string kind) => For(operation).Errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
 
@@ -73,7 +90,7 @@ public sealed class Measurements
     private static double Millis(HistogramBase histogram, double percentile) =>
         histogram.TotalCount == 0 ? 0 : Math.Round(histogram.GetValueAtPercentile(percentile) / 1000.0, 3);
 
-    private Operation For(string name) => _operations.GetOrAdd(name, static _ => new Operation());
+    private Operation For(string name) => _operations.GetOrAdd(_prefix.Length == 0 ? name : _prefix + name, static _ => new Operation());
 
     private sealed class Operation
     {

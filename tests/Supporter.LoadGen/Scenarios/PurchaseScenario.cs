@@ -15,7 +15,8 @@ namespace Supporter.LoadGen.Scenarios;
 /// order is confirmed when placed and skips the payment. Operations: <c>hold</c>, <c>order</c>, <c>pay</c>, and
 /// <c>purchase</c> (hold sent to confirmed order seen). Bought tickets count towards the showtime's cap for good.
 /// </summary>
-public sealed class PurchaseScenario(HttpClient http, HttpClient? stripe, Guid showtime, string ticketType, int maxQuantity, string runId) : IScenario
+public sealed class PurchaseScenario(HttpClient http, HttpClient? stripe, Guid showtime, string ticketType, int maxQuantity, string runId,
+    string? webhookSecret = null) : IScenario
 {
     public const string OrderOperation = "order", PayOperation = "pay", PurchaseOperation = "purchase";
 
@@ -45,13 +46,19 @@ public sealed class PurchaseScenario(HttpClient http, HttpClient? stripe, Guid s
         var orderId = order.GetProperty("id").GetGuid();
         if (order.GetProperty("status").GetString() == "awaiting_payment")
         {
-            if (stripe is null)
+            if (webhookSecret is not null)
+            {
+                if (!await SignedPaymentAsync(order, webhookSecret, measurements, cancellationToken)
+                    || !await ConfirmedAsync(supporter, orderId, measurements, cancellationToken))
+                    return;
+            }
+            else if (stripe is null)
             {
                 measurements.Failed(PayOperation, "no payment provider (--stripe)");
                 return;
             }
-            if (!await PayAsync(order.GetProperty("payment").GetProperty("intentId").GetString()!, measurements, cancellationToken)
-                || !await ConfirmedAsync(supporter, orderId, measurements, cancellationToken))
+            else if (!await PayAsync(order.GetProperty("payment").GetProperty("intentId").GetString()!, measurements, cancellationToken)
+                     || !await ConfirmedAsync(supporter, orderId, measurements, cancellationToken))
                 return;
         }
         else if (order.GetProperty("status").GetString() != "confirmed")
@@ -86,6 +93,27 @@ public sealed class PurchaseScenario(HttpClient http, HttpClient? stripe, Guid s
             measurements.Failed(operation, HttpOutcomes.Kind(e, cancellationToken));
             return null;
         }
+    }
+
+    private async Task<bool> SignedPaymentAsync(JsonElement order, string secret, Measurements measurements, CancellationToken cancellationToken)
+    {
+        using var request = SignedWebhook.PaymentSucceeded(order, secret);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                measurements.Succeeded(PayOperation, started);
+                return true;
+            }
+            measurements.Failed(PayOperation, $"webhook {await HttpOutcomes.KindAsync(response, cancellationToken)}");
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            measurements.Failed(PayOperation, HttpOutcomes.Kind(e, cancellationToken));
+        }
+        return false;
     }
 
     private async Task<bool> PayAsync(string intentId, Measurements measurements, CancellationToken cancellationToken)
