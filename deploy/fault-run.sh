@@ -149,7 +149,7 @@ done
 # One row per fault and scenario, from the load runs' JSON.
 for fault in "${faults[@]}"; do
   for scenario in holds purchase; do
-    json=$(find "$out/$fault/$scenario" -name '*.json' | head -n 1)
+    json=$(find "$out/$fault/$scenario" -name '*.json' 2>/dev/null | head -n 1 || true)
     [[ -n "$json" ]] || { jq -n --arg f "$fault" --arg s "$scenario" '{fault: $f, scenario: $s, missing: "no result; see the log beside it"}'; continue; }
     jq --arg f "$fault" --arg s "$scenario" '{
       fault: $f, scenario: $s,
