@@ -69,6 +69,14 @@ public static partial class StripeEmulatorApi
             var written = saved is { } wanted ? await changes.SavedAtLeastAsync(wanted, TimeSpan.FromSeconds(30), http.RequestAborted) : changes.Saved;
             return Results.Ok(new { path = options.Value.StatePath, changes = changes.Count, saved = written });
         });
+        // A webhook storm on demand: every event since ?since= (Unix seconds; default all) sent ?copies= more times, shuffled.
+        control.MapPost("/redeliver", (int? copies, long? since, StripeStore store) =>
+        {
+            if (copies is < 1 or > 20)
+                return Results.Problem("copies must be 1 to 20", statusCode: 400);
+            var (events, deliveries) = store.Redeliver(copies ?? 1, since ?? 0);
+            return Results.Ok(new { events, deliveries });
+        });
         control.MapGet("/deliveries", (WebhookSender webhooks) => webhooks.Deliveries);
         // Counters of delivery (queued, in flight, delivered, retried, failed, latencies), to see whether it limits a run.
         control.MapGet("/stats", (WebhookSender webhooks) => webhooks.Stats);

@@ -242,6 +242,22 @@ public sealed partial class StripeStore(TimeProvider time, IOptions<EmulatorOpti
             return [.. _events.Select(Copy)];
     }
 
+    /// <summary>
+    /// Sends every event created at or after <paramref name="since"/> (Unix seconds) <paramref name="copies"/> more
+    /// times, all copies in one shuffled order: a storm of the duplicates and reordering Stripe allows itself.
+    /// </summary>
+    public (int Events, int Deliveries) Redeliver(int copies, long since)
+    {
+        List<JsonObject> chosen;
+        lock (_gate)
+            chosen = [.. _events.Where(e => (long)e["created"]! >= since).Select(Copy)];
+        var storm = chosen.SelectMany(e => Enumerable.Repeat(e, copies)).ToArray();
+        Random.Shared.Shuffle(storm);
+        foreach (var stripeEvent in storm)
+            Deliver(stripeEvent);
+        return (chosen.Count, storm.Length);
+    }
+
     /// <summary>Records an event with a snapshot of the object, and queues it for delivery in the same order.</summary>
     private void Publish(string type, JsonObject subject)
     {

@@ -1,6 +1,7 @@
 using Spectre.Console;
 using Spectre.Console.Cli;
 using Supporter.LoadGen.Accounts;
+using Supporter.LoadGen.Faults;
 using Supporter.LoadGen.Invariants;
 using Supporter.LoadGen.Load;
 using Supporter.LoadGen.Measurement;
@@ -38,14 +39,18 @@ public static class LoadRun
         CancellationToken cancellationToken, HttpMessageHandler? handler = null, HubTransport? hubTransport = null)
     {
         var runId = $"{settings.Scenario}-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}";
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler
+        var unknownOutcomes = new UnknownOutcomes();
+        var transport = handler ?? new SocketsHttpHandler
         {
             MaxConnectionsPerServer = settings.MaxInFlight,
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-        }, disposeHandler: handler is null)
+        };
+        // Each attempt has its own timeout, given by the retrying handler; the client's own would cut retries short.
+        using var http = new HttpClient(new RetryingHandler(TimeSpan.FromSeconds(settings.RequestTimeoutSeconds), settings.Retries, unknownOutcomes, transport),
+            disposeHandler: handler is null)
         {
             BaseAddress = new Uri(settings.Api),
-            Timeout = TimeSpan.FromSeconds(30),
+            Timeout = Timeout.InfiniteTimeSpan,
         };
 
         var plan = RunPlan.From(settings);
@@ -86,11 +91,13 @@ public static class LoadRun
             await dashboards.StartAsync(cancellationToken);
         }
         var startedAt = DateTimeOffset.UtcNow;
+        var marks = new FaultMarks(settings.FaultMarks, startedAt);
 
         var load = RunThenStopAsync(LoadDriver.RunAsync(scenario, shape, supporters, settings.MaxInFlight, duration, measurements, cancellationToken), measurements);
-        await SampleUntilAsync(load, measurements, settings, console, warmUp, duration);
+        await SampleUntilAsync(load, () => { measurements.Sample(); marks.Refresh(); }, measurements, settings, console, warmUp, duration);
         await load;
         measurements.Sample();
+        marks.Refresh();
 
         var shapeText = shape.OpenLoop
             ? $"open loop {settings.StartRate:F0}->{settings.Rate:F0}/s over {settings.RampSeconds:F0}s"
@@ -100,13 +107,20 @@ public static class LoadRun
         var invariants = await CheckAsync(settings, database, scenario.Showtimes, dashboards, console, cancellationToken);
 
         var result = new RunResult(runId, scenario.Name, settings.Api, shapeText, supporters.Count, settings.MaxInFlight, settings.WarmUpSeconds,
-            Math.Round(measurements.MeasuredSeconds, 3), startedAt, measurements.Summaries(), measurements.Timeline, invariants?.Violations ?? [], invariants is not null);
+            Math.Round(measurements.MeasuredSeconds, 3), startedAt, measurements.Summaries(), measurements.Timeline, invariants?.Violations ?? [], invariants is not null,
+            unknownOutcomes.Summaries(), marks.Marks, Recovery.Of(measurements.Timeline, marks.Marks, settings.RecoveryOperation ?? scenario.Name switch
+            {
+                "purchase" => PurchaseScenario.PurchaseOperation,
+                _ => HoldsScenario.HoldOperation,
+            }));
         var json = Path.Combine(settings.Out, runId + ".json");
         var png = Path.Combine(settings.Out, runId + ".png");
         await result.WriteAsync(json, cancellationToken);
         TimelinePlot.Write(result, png);
 
         console.Write(ConsoleReport.Summary(result));
+        if (ConsoleReport.Faults(result) is { } faults)
+            console.Write(faults);
         if (invariants is not null)
             console.Write(ConsoleReport.Invariants(invariants));
         console.WriteLine();
@@ -139,7 +153,7 @@ public static class LoadRun
     }
 
     // Sampling once a second is all the tool does besides its requests: the live view redraws at the same pace.
-    private static async Task SampleUntilAsync(Task load, Measurements measurements, RunSettings settings, IAnsiConsole console, TimeSpan warmUp, TimeSpan duration)
+    private static async Task SampleUntilAsync(Task load, Action sample, Measurements measurements, RunSettings settings, IAnsiConsole console, TimeSpan warmUp, TimeSpan duration)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         if (settings.Plain || !console.Profile.Capabilities.Interactive)
@@ -147,7 +161,7 @@ public static class LoadRun
             var tick = 0;
             while (!load.IsCompleted && await timer.WaitForNextTickAsync())
             {
-                measurements.Sample();
+                sample();
                 if (++tick % 5 == 0)
                     console.Write(ConsoleReport.Live(measurements, warmUp, duration));
             }
@@ -157,7 +171,7 @@ public static class LoadRun
         {
             while (!load.IsCompleted && await timer.WaitForNextTickAsync())
             {
-                measurements.Sample();
+                sample();
                 live.UpdateTarget(ConsoleReport.Live(measurements, warmUp, duration));
             }
         });

@@ -104,6 +104,18 @@ public sealed class RunSettings : CommandSettings
     [CommandOption("--plain"), Description("No live table: one progress line every 5 s (for logs and CI)")]
     public bool Plain { get; init; }
 
+    [CommandOption("--request-timeout"), Description("Seconds each attempt of a request may take before the client gives up on it"), DefaultValue(30.0)]
+    public double RequestTimeoutSeconds { get; init; } = 30;
+
+    [CommandOption("--retries"), Description("Retries of a request that got no answer, lost its connection or a 503, with the same Idempotency-Key"), DefaultValue(0)]
+    public int Retries { get; init; }
+
+    [CommandOption("--fault-marks"), Description("A file of faults injected during the run, one '<unix ms> <label>' line each: marked on the timeline, with the time to recover")]
+    public string? FaultMarks { get; init; }
+
+    [CommandOption("--recovery-operation"), Description("The operation whose throughput measures recovery after a fault (default: hold, or purchase in the purchase scenario)")]
+    public string? RecoveryOperation { get; init; }
+
     public override ValidationResult Validate()
     {
         if (Scenario is not ("holds" or "purchase" or "dashboards" or "mixed"))
@@ -120,6 +132,8 @@ public sealed class RunSettings : CommandSettings
             return ValidationResult.Error("--duration must be longer than --warm-up.");
         if (Rate < 0 || StartRate < 0 || RampSeconds < 0)
             return ValidationResult.Error("--rate, --start-rate and --ramp cannot be negative.");
+        if (RequestTimeoutSeconds <= 0 || Retries is < 0 or > 20)
+            return ValidationResult.Error("--request-timeout must be positive and --retries 0 to 20.");
         if (MaxQuantity < 1)
             return ValidationResult.Error("--max-quantity must be at least 1.");
         return ValidationResult.Success();

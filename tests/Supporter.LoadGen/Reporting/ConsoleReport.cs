@@ -32,6 +32,34 @@ public static class ConsoleReport
         return table;
     }
 
+    /// <summary>Unknown outcomes and recoveries, or null when the run had neither.</summary>
+    public static IRenderable? Faults(RunResult result)
+    {
+        if (result.UnknownOutcomes.Count == 0 && result.Recoveries.Count == 0)
+            return null;
+        var rows = new List<IRenderable>();
+        if (result.Recoveries.Count > 0)
+        {
+            var recoveries = new Table().Border(TableBorder.Rounded).Title("faults: time until throughput was back at 80% of the median before")
+                .AddColumns("fault", "at s", "operation", "median ok/s before", "lowest ok/s after", "recovered after s");
+            foreach (var r in result.Recoveries)
+                recoveries.AddRow(Markup.Escape(r.Fault), F(r.AtSecond, 1), r.Operation, F(r.BeforeMedian, 1), F(r.Lowest, 1), r.RecoverySeconds is { } s ? F(s, 1) : "not within the run");
+            rows.Add(recoveries);
+        }
+        if (result.UnknownOutcomes.Count > 0)
+        {
+            var unknown = new Table().Border(TableBorder.Rounded).Title("calls whose outcome the client did not learn at first, and how the retries with the same key ended")
+                .AddColumns("operation", "calls", "retries", "causes", "resolved as");
+            foreach (var u in result.UnknownOutcomes)
+                unknown.AddRow(Markup.Escape(u.Operation), u.Calls.ToString(CultureInfo.InvariantCulture), u.Retries.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(Join(u.Causes)), Markup.Escape(Join(u.Resolutions)));
+            rows.Add(unknown);
+        }
+        return new Rows(rows);
+    }
+
+    private static string Join(IReadOnlyDictionary<string, long> counts) => counts.Count == 0 ? "-" : string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}"));
+
     public static IRenderable Invariants(InvariantReport report)
     {
         if (report.Holds)

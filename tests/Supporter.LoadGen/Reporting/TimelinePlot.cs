@@ -3,7 +3,7 @@ using Supporter.LoadGen.Measurement;
 
 namespace Supporter.LoadGen.Reporting;
 
-/// <summary>A PNG of throughput (left axis) and p50/p99 latency (right axis) per second; the warm-up is shaded.</summary>
+/// <summary>A PNG of throughput (left axis) and p50/p99 latency (right axis) per second; the warm-up is shaded, faults are red lines.</summary>
 public static class TimelinePlot
 {
     public static void Write(RunResult result, string path)
@@ -18,6 +18,12 @@ public static class TimelinePlot
             var warmUp = plot.Add.HorizontalSpan(0, result.WarmUpSeconds);
             warmUp.FillStyle.Color = Colors.Gray.WithAlpha(0.15);
             warmUp.LegendText = "warm-up";
+        }
+        foreach (var mark in result.FaultMarks)
+        {
+            var line = plot.Add.VerticalLine(mark.Second);
+            line.Color = Colors.Red;
+            line.Text = mark.Label;
         }
         foreach (var operation in result.Timeline.GroupBy(p => p.Operation).Where(g => g.Any(p => p.Throughput > 0)))
         {

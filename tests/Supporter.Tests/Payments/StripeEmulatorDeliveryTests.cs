@@ -100,6 +100,27 @@ public sealed class StripeEmulatorDeliveryTests
         Assert.Equal(6L, afterCopies.AttemptLatency.Count);
     }
 
+    [Fact]
+    public async Task A_storm_sends_every_event_since_a_moment_again_as_often_as_asked()
+    {
+        await using var webhooks = await WebhookReceiver.StartAsync();
+        await using var emulator = new StripeEmulatorHost(webhooks.Url);
+        var intents = new PaymentIntentService(emulator.Stripe());
+        var http = emulator.CreateClient();
+        var created = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => intents.CreateAsync(Create(4000 + i))));
+        await DeliveredAsync(emulator, created.Length);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, (await http.PostAsync("/_emulator/redeliver?copies=0", null)).StatusCode);
+        var later = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        Assert.Equal(0, (await (await http.PostAsync($"/_emulator/redeliver?since={later}", null)).Content.ReadFromJsonAsync<JsonObject>())!["deliveries"]!.GetValue<int>());
+        var storm = (await (await http.PostAsync("/_emulator/redeliver?copies=2", null)).Content.ReadFromJsonAsync<JsonObject>())!;
+
+        Assert.Equal((3, 6), (storm["events"]!.GetValue<int>(), storm["deliveries"]!.GetValue<int>()));
+        foreach (var intent in created)
+            await AttemptsAsync(http, intent, 3);
+        Assert.Equal(9L, (await emulator.StatsAsync()).Delivered);
+    }
+
     /// <summary>Waits until the intent's created event has had <paramref name="count"/> attempts recorded.</summary>
     private static async Task AttemptsAsync(HttpClient http, PaymentIntent intent, int count)
     {
