@@ -26,13 +26,16 @@ public sealed class RetryingHandler(TimeSpan timeout, int retries, UnknownOutcom
             var last = attempt >= retries || !repeatable;
             using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             attemptTimeout.CancelAfter(timeout);
-            HttpResponseMessage response;
+            HttpResponseMessage? response = null;
             try
             {
                 response = await base.SendAsync(request, attemptTimeout.Token);
+                // The body is part of the answer: read under the attempt's timeout, a cut-off body is no answer either.
+                await response.Content.LoadIntoBufferAsync(attemptTimeout.Token);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
             {
+                response?.Dispose();
                 var cause = e is OperationCanceledException ? "no answer in time" : "connection lost";
                 unknown = Note(operation, unknown, cause);
                 if (last)
