@@ -44,7 +44,7 @@ public static class Extensions
         builder.Services.AddSingleton(provider =>
         {
             var settings = provider.GetRequiredService<IOptions<BaselineDatabaseSettings>>().Value;
-            var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.Schema };
+            var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { SearchPath = settings.Schema, NoResetOnClose = true };
             return NpgsqlDataSource.Create(connection.ConnectionString);
         });
         builder.Services.AddHostedService<BaselineSchema>();
