@@ -52,7 +52,7 @@ public sealed class CoalescingGrainStorage(
                 return;
             }
         }
-        if (await HasLegacyStateAsync(grainId.Type))
+        if (await HasLegacyStateAsync(stateName))
         {
             await legacy.ReadStateAsync(stateName, grainId, grainState);
         }
@@ -69,13 +69,14 @@ public sealed class CoalescingGrainStorage(
     public void ForgetWhatTheOldTableHolds() => _legacyTypes.Clear();
 
     /// <summary>
-    /// Whether the old table holds state of grains of <paramref name="type"/>, asked once per type: a grain type with
+    /// Whether the old table holds state named <paramref name="stateName"/>, asked once per name: a state with
     /// none there (every type, in a database made after this table) costs no second read on each first activation.
     /// A cluster runs one version of this storage, so no silo adds old rows once this one has looked.
     /// </summary>
-    private async Task<bool> HasLegacyStateAsync(GrainType type)
+    private async Task<bool> HasLegacyStateAsync(string stateName)
     {
-        var typeName = type.ToString()!;
+        // Orleans' provider files a row under the state's name (its grain_type_string), not the grain type's.
+        var typeName = stateName;
         if (_legacyTypes.TryGetValue(typeName, out var known))
             return known;
         await using var command = dataSource.CreateCommand(
