@@ -18,5 +18,7 @@ public static class ClusterFaults
         or GatewayTooBusyException
         or Orleans.Runtime.Messaging.ConnectionFailedException
         or TimeoutException
-        or NpgsqlException { IsTransient: true };
+        or NpgsqlException { IsTransient: true }
+        // A grain whose state could not be read while activating: Orleans reports it wrapped in its own exception.
+        || exception is OrleansException { InnerException: { } inner } && IsTransient(inner);
 }

@@ -27,6 +27,19 @@ public sealed class InventoryPoolStorage(NpgsqlDataSource dataSource, IOptions<C
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        try
+        {
+            await ReadStoredAsync(stateName, grainId, grainState);
+        }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            // Read while activating, before any grain call filter: the driver's exception has no codec for the caller.
+            throw new StateUnavailableException($"The state of {grainId} could not be read: {exception.Message} Retry the request.");
+        }
+    }
+
+    private async Task ReadStoredAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
         var key = PoolKeyOf(grainId);
         await using var connection = await dataSource.OpenConnectionAsync();
         // One snapshot for header and holds, so a concurrent writer cannot make them disagree.

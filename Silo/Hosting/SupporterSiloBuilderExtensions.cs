@@ -40,6 +40,7 @@ public static class SupporterSiloBuilderExtensions
         silo.AddSupporterGrainStorage(dataSource);
         silo.AddAdoNetGrainStorage(StorageNames.PubSub, o => { o.Invariant = Invariant; o.DataSource = dataSource; });
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Inventory, (services, _) => ActivatorUtilities.CreateInstance<InventoryPoolStorage>(services));
+        silo.AddIncomingGrainCallFilter<DatabaseFaultFilter>();
         silo.Services.AddSingleton<IShowtimeCatalogue, PostgresShowtimeCatalogue>();
         silo.Services.AddSingleton<ICatalogueProjection, PostgresCatalogueProjection>();
         silo.Services.AddSingleton<IIdentityDirectory, PostgresIdentityDirectory>();

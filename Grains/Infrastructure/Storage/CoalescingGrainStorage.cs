@@ -38,6 +38,19 @@ public sealed class CoalescingGrainStorage(
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        try
+        {
+            await ReadStoredAsync(stateName, grainId, grainState);
+        }
+        catch (NpgsqlException exception) when (exception.IsTransient)
+        {
+            // Read while activating, before any grain call filter: the driver's exception has no codec for the caller.
+            throw new StateUnavailableException($"The state of {grainId} could not be read: {exception.Message} Retry the request.");
+        }
+    }
+
+    private async Task ReadStoredAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
         await using var command = dataSource.CreateCommand(
             "SELECT payload, version FROM grain_state WHERE service_id = @service_id AND grain_id = @grain_id AND state_name = @state_name");
         AddKey(command.Parameters, grainId, stateName);

@@ -1,0 +1,33 @@
+using Npgsql;
+using Supporter.Grains.Infrastructure;
+using Supporter.ServiceDefaults;
+
+namespace Supporter.Tests.Cluster;
+
+/// <summary>
+/// What front ends answer "try again" for, as PostgreSQL restarting showed it arrives: a grain whose state could not be
+/// read while activating comes wrapped in Orleans' own exception, and the driver's exception never reaches a caller.
+/// </summary>
+public sealed class ClusterFaultsTests
+{
+    [Fact]
+    public void A_state_read_that_failed_while_PostgreSQL_restarted_is_transient_however_Orleans_wraps_it()
+    {
+        var unreadable = new StateUnavailableException("The state of inventorypool/x/GA could not be read: 57P03. Retry the request.");
+        Assert.True(ClusterFaults.IsTransient(new OrleansException("Error from storage provider during ReadStateAsync", unreadable)));
+        Assert.True(ClusterFaults.IsTransient(unreadable));
+        // A bug stays a bug, wrapped or not.
+        Assert.False(ClusterFaults.IsTransient(new OrleansException("Error from storage provider", new InvalidOperationException("bad state"))));
+        Assert.False(ClusterFaults.IsTransient(new InvalidOperationException("bad state")));
+    }
+
+    [Fact]
+    public void The_driver_exception_is_found_inside_a_grains_could_not_be_stored_wrapper()
+    {
+        var lost = new NpgsqlException("Exception while reading from stream", new EndOfStreamException());
+        Assert.Same(lost, DatabaseFaultFilter.DatabaseFault(new StateUnavailableException("The order could not be stored.", lost)));
+        Assert.Same(lost, DatabaseFaultFilter.DatabaseFault(lost));
+        Assert.Null(DatabaseFaultFilter.DatabaseFault(new StateUnavailableException("The order could not be stored.")));
+        Assert.True(lost.IsTransient);
+    }
+}
