@@ -75,6 +75,9 @@ cleanup() {
   trap - INT TERM EXIT
   log "stopping"
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # And any child started since: a stop signalled to the whole process group kills the silos too, and this loop may
+  # have started one again before the signal's trap ran.
+  pkill -TERM -P $$ 2>/dev/null || true
   wait 2>/dev/null || true
 }
 trap cleanup EXIT
