@@ -16,14 +16,9 @@ public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
     Task<ReserveResult> Hold(SupporterHoldRequest request);
 
     /// <summary>
-    /// Sells one of the supporter's holds (see <see cref="IInventoryPoolGrain.Confirm"/>). Only an order calls this,
-    /// once it is paid (or free): no endpoint turns a hold into sold tickets.
-    /// </summary>
-    Task<HoldResult> Confirm(string ticketType, Guid holdId);
-
-    /// <summary>
     /// Sells one of the supporter's holds to their order with one call to the pool
     /// (<see cref="IInventoryPoolGrain.Secure"/>), counting it against the showtime's cap first. Repeats answer the same.
+    /// Only an order calls this, once it is paid (or free): no endpoint turns a hold into sold tickets.
     /// </summary>
     Task<SecureResult> Buy(SupporterPurchase purchase);
 

@@ -81,28 +81,6 @@ public sealed partial class SupporterShowtimeGrain(
         return result;
     }
 
-    public async Task<HoldResult> Confirm(string ticketType, Guid holdId)
-    {
-        var pool = Pool(ticketType);
-        if (await pool.GetHold(holdId) is not { } hold || hold.SupporterId != SupporterId)
-            return new HoldResult(HoldOutcome.NotFound, null);
-        if (await DefinitionAsync() is not { PerSupporterCap: not null } definition || !definition.TicketTypes.Any(t => t.Code == ticketType))
-            return await pool.Confirm(holdId);
-        var bought = await StateAsync();
-        var requestId = hold.RequestId;
-        if (hold.Status == HoldStatus.Held && (!bought.Holds.TryGetValue(requestId, out var known) || known.Status == CountedHoldStatus.Held))
-        {
-            // Stored before the pool sells, so a crash after it sold cannot leave the tickets uncounted.
-            bought.Holds[requestId] = new CountedHold(ticketType, hold.Quantity, CountedHoldStatus.Confirming, holdId, hold.ExpiresAt);
-            bought.Prune(clock.UtcNow);
-            _live?.Remove(requestId);
-            await WriteAsync("The supporter's purchase");
-        }
-        var result = await pool.Confirm(holdId);
-        await SettleAsync(bought, requestId, result);
-        return result;
-    }
-
     public async Task<HoldResult> Release(string ticketType, Guid holdId)
     {
         var pool = Pool(ticketType);

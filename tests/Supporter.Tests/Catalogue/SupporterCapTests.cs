@@ -39,7 +39,8 @@ public sealed class SupporterCapTests(ApiFixture api)
 
         // Buying keeps counting; releasing gives the allowance back.
         var type = (Guid holdId) => results.Select((r, i) => (r, i)).Single(x => x.r is Reserved rr && rr.HoldId == holdId).i % 2 == 0 ? "GA" : "VIP";
-        Assert.Equal(HoldOutcome.Done, (await fan.Confirm(type(held[0].HoldId), held[0].HoldId)).Outcome);
+        Assert.Equal(SecureOutcome.Sold, (await fan.Buy(new SupporterPurchase(type(held[0].HoldId), held[0].HoldId, 1, "cap-order-1", "cap-order-1-retake",
+            HoldRequestId: null, HoldExpiresAt: null, Capped: null))).Outcome);
         Assert.Equal(HoldOutcome.Done, (await fan.Release(type(held[1].HoldId), held[1].HoldId)).Outcome);
         Assert.Equal(new SupporterAllowance(4, 3), await fan.GetAllowance());
         Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("after-release", "GA", 1)));
@@ -86,7 +87,8 @@ public sealed class SupporterCapRestartTests
         await first.Client.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId).Define(definition);
         var fan = first.Client.GetGrain<ISupporterShowtimeGrain>(showtimeId, "fan-1");
         var bought = Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("bought", "GA", 2)));
-        Assert.Equal(HoldOutcome.Done, (await fan.Confirm("GA", bought.HoldId)).Outcome);
+        Assert.Equal(SecureOutcome.Sold, (await fan.Buy(new SupporterPurchase("GA", bought.HoldId, 2, "cap-order-2", "cap-order-2-retake",
+            HoldRequestId: null, HoldExpiresAt: null, Capped: null))).Outcome);
         var held = Assert.IsType<Reserved>(await fan.Hold(new SupporterHoldRequest("held", "GA", 1)));
         await first.DisposeAsync();
 
