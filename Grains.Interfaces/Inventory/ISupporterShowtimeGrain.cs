@@ -9,10 +9,17 @@ namespace Supporter.Inventory;
 [Alias("inventory.supporter-showtime-grain")]
 public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
 {
+    /// <summary>How long a caller waits for a hold or release before it hears "try again".</summary>
+    public const string FastCommand = "00:00:03";
+
     /// <summary>
     /// Holds tickets of one ticket type. A retry with the same request id gets the first answer (or the same hold).
     /// Expected refusals are <see cref="Rejected"/> values: cap reached, presale grant missing, not on sale…
+    /// A hold is decided in milliseconds, so a caller that hears nothing in <see cref="FastCommand"/> hears "try
+    /// again" (the request id makes that safe) instead of waiting the cluster's whole response timeout: a call a
+    /// live gateway forwarded to a silo that then died gets no answer, and nothing else tells its caller.
     /// </summary>
+    [ResponseTimeout(FastCommand)]
     Task<ReserveResult> Hold(SupporterHoldRequest request);
 
     /// <summary>
@@ -23,6 +30,7 @@ public interface ISupporterShowtimeGrain : IGrainWithGuidCompoundKey
     Task<SecureResult> Buy(SupporterPurchase purchase);
 
     /// <summary>Releases one of the supporter's holds (see <see cref="IInventoryPoolGrain.Release"/>).</summary>
+    [ResponseTimeout(FastCommand)]
     Task<HoldResult> Release(string ticketType, Guid holdId);
 
     /// <summary>How many more tickets the supporter may take at this showtime; null if there is no such showtime.</summary>

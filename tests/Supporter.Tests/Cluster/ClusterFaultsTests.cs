@@ -22,6 +22,14 @@ public sealed class ClusterFaultsTests
     }
 
     [Fact]
+    public void A_call_the_runtime_gave_up_on_is_transient()
+    {
+        // What a grain call answers when its message expired before placement could finish (its silo had just died).
+        Assert.True(ClusterFaults.IsTransient(new OperationCanceledException("Message expired before placement could complete for grain supportershowtime/x.")));
+        Assert.True(ClusterFaults.IsTransient(new TimeoutException("Response did not arrive on time in 00:00:03")));
+    }
+
+    [Fact]
     public void The_driver_exception_is_found_inside_a_grains_could_not_be_stored_wrapper()
     {
         var lost = new NpgsqlException("Exception while reading from stream", new EndOfStreamException());

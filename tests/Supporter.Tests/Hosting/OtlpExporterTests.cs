@@ -16,6 +16,7 @@ public sealed class OtlpExporterTests(ApiFixture fixture)
     public async Task Spans_reach_the_configured_collector_as_protobuf()
     {
         var received = new ConcurrentQueue<(string Path, string? ContentType, byte[] Body)>();
+        var grainSpanExported = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var builder = LoopbackHost.CreateBuilder();
         await using var collector = builder.Build();
         collector.MapPost("/v1/{signal}", async (HttpRequest request) =>
@@ -23,6 +24,8 @@ public sealed class OtlpExporterTests(ApiFixture fixture)
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             received.Enqueue((request.Path, request.ContentType, body.ToArray()));
+            if (request.Path == "/v1/traces" && body.ToArray().AsSpan().IndexOf("Microsoft.Orleans.Application"u8) >= 0)
+                grainSpanExported.TrySetResult();
             // An empty ExportTraceServiceResponse: nothing was rejected.
             return Results.Bytes([], "application/x-protobuf");
         });
@@ -39,7 +42,16 @@ public sealed class OtlpExporterTests(ApiFixture fixture)
         var showtime = await fixture.CreateShowtimeAsync();
         (await api.CreateClient().GetAsync($"/api/showtimes/{showtime}/availability")).EnsureSuccessStatusCode();
 
-        Assert.True(api.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        // The request's spans end as its response finishes, which can be just after the client has read it: a flush
+        // right away may find nothing to send yet. Flush until the grain call's span has reached the collector.
+        var tracer = api.Services.GetRequiredService<TracerProvider>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!grainSpanExported.Task.IsCompleted)
+        {
+            Assert.False(deadline.IsCancellationRequested, "No export with the grain call's span reached the collector in 20 s.");
+            Assert.True(tracer.ForceFlush(10_000));
+            await Task.WhenAny(grainSpanExported.Task, Task.Delay(TimeSpan.FromMilliseconds(100), deadline.Token));
+        }
 
         var traces = received.Where(r => r.Path == "/v1/traces").ToList();
         Assert.NotEmpty(traces);
