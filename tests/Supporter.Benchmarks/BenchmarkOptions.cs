@@ -49,6 +49,8 @@ public sealed record BenchmarkOptions
     public IReadOnlyList<Entry> Entries { get; init; } = [Entry.Pool];
     public int MaxPoolSize { get; init; } = 20;
     public string? MarkdownPath { get; init; }
+    /// <summary>Measure memory instead: this many live holds, then this many idle ticket grains.</summary>
+    public (int Holds, int Tickets)? Memory { get; init; }
 
     public const string Usage = """
         Supporter.Benchmarks: throughput and latency of ONE hot inventory pool grain, durably on PostgreSQL.
@@ -72,6 +74,8 @@ public sealed record BenchmarkOptions
                                    supporter-capped the same on a showtime with a per-supporter cap
           --max-pool <n>         Npgsql Maximum Pool Size of the silo (default 20)
           --markdown <path>      also write the summary table to this file
+          --memory <holds,tickets>  instead of the runs: managed heap and working set per live hold and per
+                                 idle ticket grain, e.g. --memory 100000,20000
           --help                 this text
         """;
 
@@ -95,6 +99,10 @@ public sealed record BenchmarkOptions
                     case "--entry": options = options with { Entries = List(Value(), ParseEntry) }; break;
                     case "--max-pool": options = options with { MaxPoolSize = Positive(Value(), "--max-pool") }; break;
                     case "--markdown": options = options with { MarkdownPath = Value() }; break;
+                    case "--memory":
+                        var counts = List(Value(), c => Positive(c, "--memory"));
+                        options = options with { Memory = counts.Length == 2 ? (counts[0], counts[1]) : throw new FormatException("--memory takes <holds>,<tickets>.") };
+                        break;
                     case "--help" or "-h":
                         Console.WriteLine(Usage);
                         return null;

@@ -23,6 +23,12 @@ public static class Program
             await BenchDatabase.MigrateAsync(connectionString);
             await using var dataSource = BenchDatabase.CreateDataSource(connectionString, options.MaxPoolSize);
 
+            if (options.Memory is var (holds, tickets))
+            {
+                Console.WriteLine($"Memory: {holds:N0} live holds, then {tickets:N0} idle ticket grains, in one silo in this process");
+                MemoryRun.Print(await MemoryRun.RunAsync(dataSource, holds, tickets));
+                return 0;
+            }
             await PrintMachineAsync(dataSource, options);
 
             var results = new List<RunResult>();
