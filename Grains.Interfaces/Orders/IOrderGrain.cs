@@ -28,12 +28,6 @@ public interface IOrderGrain : IGrainWithGuidKey
     /// </summary>
     Task<RefundResult> Refund(RequestRefund request);
 
-    /// <summary>
-    /// A refund of the order changed (told by <see cref="IOrderRefundsGrain"/> while the order waits for it).
-    /// Idempotent by refund id and revision; answers the order's status after it.
-    /// </summary>
-    Task<OrderStatus> ApplyRefund(RefundUpdate update);
-
     /// <summary>The refunds' reminder: the order calls its refunds grain to finish what is unfinished.</summary>
     [OneWay]
     Task ResumeRefunds();

@@ -79,8 +79,9 @@ public sealed record RefundResult(
     [property: Id(3)] string? Field = null);
 
 /// <summary>
-/// What the refunds of an order need to know about it, as the order stands when it calls: who bought what, and the
-/// payment to give money back from.
+/// What the refunds of an order need to know about it, as the order stands when it calls: who bought what, the
+/// payment to give money back from, and the revision of each refund the order has stored (<paramref name="Stored"/>),
+/// so the refunds answer only what it has not.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("orders.refund-basis")]
 public sealed record RefundBasis(
@@ -90,7 +91,19 @@ public sealed record RefundBasis(
     [property: Id(3)] ImmutableArray<OrderLine> Lines,
     [property: Id(4)] ImmutableArray<Guid> TicketIds,
     [property: Id(5)] string? PaymentIntentId,
-    [property: Id(6)] long PaidMinor);
+    [property: Id(6)] long PaidMinor,
+    [property: Id(7)] ImmutableDictionary<Guid, int>? Stored = null);
+
+/// <summary>
+/// What a call to an order's refunds grain changed that the order has not stored yet (<see cref="Updates"/>, for the
+/// order to store), with the call's own answer: the refund a request made (<see cref="Result"/>) or the total refunded
+/// as the refunds count it (<see cref="RefundedMinor"/>).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("orders.refund-progress")]
+public sealed record RefundProgress(
+    [property: Id(0)] ImmutableArray<RefundUpdate> Updates,
+    [property: Id(1)] RefundResult? Result,
+    [property: Id(2)] long RefundedMinor);
 
 /// <summary>
 /// A refund as it changed, told to its order: the refund as the buyer sees it, whether its tickets are void, and how

@@ -4,8 +4,8 @@ using Supporter.Orders;
 namespace Supporter.Grains.Orders;
 
 // Refunds live in the order's refunds grain (same key); the order keeps what its buyer sees: the refunds as last told,
-// the refunded total and the status. The order calls the refunds grain from a call-chain-reentrant section, so the
-// refunds grain can tell it each change (ApplyRefund) while the order waits.
+// the refunded total and the status. The refunds grain never calls the order while it waits: each answer carries the
+// changes the order has not stored, the order stores them and says so.
 public sealed partial class OrderGrain
 {
     /// <summary>The reminder orders armed for their refunds before the refunds had a grain of their own.</summary>
@@ -17,33 +17,51 @@ public sealed partial class OrderGrain
     {
         if (State.Request is null || (!request.ByAdmin && request.RequestedBy != State.Request.SupporterId))
             return new RefundResult(RefundOutcome.NotFound, null, $"There is no order {OrderId}.");
-        using (RequestContext.AllowCallChainReentrancy())
-            return await Refunds.Request(request, RefundBasis());
-    }
-
-    public async Task<OrderStatus> ApplyRefund(RefundUpdate update)
-    {
-        var known = State.Refunds.FindIndex(r => r.Refund.RefundId == update.Refund.RefundId);
-        if (State.Request is null || (known >= 0 && State.Refunds[known].Revision >= update.Revision))
-            return State.Status;
-        if (known >= 0)
-            State.Refunds[known] = update;
-        else
-            State.Refunds.Add(update);
-        State.RefundedMinor = Math.Max(State.RefundedMinor, update.RefundedMinor);
-        // A refund under way shows as requested; the status follows once the money went back (or could not).
-        if (update.Refund.Status != RefundStatus.Requested)
-            UpdateRefundedStatus();
-        await SaveAsync();
-        return State.Status;
+        // Stored here before anything is done for it, so the buyer sees it requested first.
+        var requested = await Refunds.Request(request, RefundBasis());
+        await StoreRefundsAsync(requested);
+        if (requested.Result is not { Outcome: RefundOutcome.Accepted, Refund: { } refund })
+            return requested.Result!;
+        await StoreRefundsAsync(await Refunds.Resume(RefundBasis()));
+        var latest = State.Refunds.Find(r => r.Refund.RefundId == refund.RefundId)?.Refund ?? refund;
+        return requested.Result with { Refund = latest };
     }
 
     public async Task ResumeRefunds()
     {
         if (State.Request is null)
             return;
-        using (RequestContext.AllowCallChainReentrancy())
-            await Refunds.Resume(RefundBasis());
+        await StoreRefundsAsync(await Refunds.Resume(RefundBasis()));
+    }
+
+    /// <summary>Stores what the refunds changed (idempotent by refund id and revision), then tells them it did.</summary>
+    private async Task StoreRefundsAsync(RefundProgress progress, long? refundedMinor = null)
+    {
+        var changed = false;
+        foreach (var update in progress.Updates)
+        {
+            var known = State.Refunds.FindIndex(r => r.Refund.RefundId == update.Refund.RefundId);
+            if (known >= 0 && State.Refunds[known].Revision >= update.Revision)
+                continue;
+            if (known >= 0)
+                State.Refunds[known] = update;
+            else
+                State.Refunds.Add(update);
+            State.RefundedMinor = Math.Max(State.RefundedMinor, update.RefundedMinor);
+            changed = true;
+        }
+        if (refundedMinor > State.RefundedMinor)
+        {
+            State.RefundedMinor = refundedMinor.Value;
+            changed = true;
+        }
+        if (!changed)
+            return;
+        // A refund under way shows as requested; the status follows once the money went back (or could not).
+        if (refundedMinor is not null || progress.Updates.Any(u => u.Refund.Status != RefundStatus.Requested))
+            UpdateRefundedStatus();
+        await SaveAsync();
+        Refunds.OrderStored(StoredRevisions()).Ignore();
     }
 
     /// <summary>The provider reported the charge refunded (in total so far); the refunds record what the platform did not do itself.</summary>
@@ -51,22 +69,11 @@ public sealed partial class OrderGrain
     {
         if (State.Payment is not { } payment || payment.IntentId != notice.PaymentIntentId)
             return;
-        long refunded;
-        if (State.AutoRefundReason is not null)
-        {
-            // Given back whole by the order itself (see RefundAutomaticallyAsync): there is nothing for refunds to record.
-            refunded = notice.AmountMinor;
-        }
-        else
-        {
-            using (RequestContext.AllowCallChainReentrancy())
-                refunded = await Refunds.ProviderRefunded(notice.EventId, notice.AmountMinor, RefundBasis());
-        }
-        if (refunded <= State.RefundedMinor)
-            return;
-        State.RefundedMinor = refunded;
-        UpdateRefundedStatus();
-        await SaveAsync();
+        // Given back whole by the order itself (see RefundAutomaticallyAsync): there is nothing for refunds to record.
+        var progress = State.AutoRefundReason is not null
+            ? new RefundProgress([], null, notice.AmountMinor)
+            : await Refunds.ProviderRefunded(notice.EventId, notice.AmountMinor, RefundBasis());
+        await StoreRefundsAsync(progress, progress.RefundedMinor);
     }
 
     /// <summary>
@@ -93,17 +100,14 @@ public sealed partial class OrderGrain
     }
 
     private RefundBasis RefundBasis() => new(State.Request!.SupporterId, State.Status, State.Currency, State.Lines, State.TicketIds,
-        State.Payment?.IntentId, State.Payment?.AmountMinor ?? 0);
+        State.Payment?.IntentId, State.Payment?.AmountMinor ?? 0, StoredRevisions());
+
+    private ImmutableDictionary<Guid, int> StoredRevisions() => State.Refunds.ToImmutableDictionary(r => r.Refund.RefundId, r => r.Revision);
 
     private void UpdateRefundedStatus()
     {
-        if (State.Status is not (OrderStatus.Confirmed or OrderStatus.PartiallyRefunded))
-            return;
-        var voided = State.Refunds.Where(r => r.TicketsVoided).SelectMany(r => r.Refund.TicketIds).ToHashSet();
-        var paid = State.Payment?.AmountMinor ?? 0;
-        var target = State.TicketIds.All(voided.Contains) && State.RefundedMinor >= paid ? OrderStatus.Refunded
-            : State.RefundedMinor > 0 || voided.Count > 0 ? OrderStatus.PartiallyRefunded
-            : State.Status;
+        var target = RefundedStatus.After(State.Status, State.TicketIds, State.Payment?.AmountMinor ?? 0,
+            State.Refunds.Where(r => r.TicketsVoided).SelectMany(r => r.Refund.TicketIds), State.RefundedMinor);
         if (target != State.Status)
             Move(target);
     }

@@ -11,11 +11,12 @@ using Supporter.Orders;
 namespace Supporter.Grains.Orders;
 
 /// <summary>
-/// The refunds of one order. A refund is stored before anything is done for it; then the tickets are voided, the money
-/// goes back with an idempotency key derived from the refund, the tickets go back on sale, and the buyer is told.
-/// After each change the order is told what its buyer sees (and stores it) before the next step, so a crash between
-/// the two leaves the order behind by one update, which the reminder's nudge or the order's next call brings it.
-/// Not reentrant; only the order calls it (see <see cref="IOrderRefundsGrain"/>).
+/// The refunds of one order. A refund is stored before anything is done for it, and the order stores it too; then the
+/// tickets are voided, the money goes back with an idempotency key derived from the refund, the tickets go back on
+/// sale, and the buyer is told. Every answer carries what changed since the revisions the order says it stored, so a
+/// crash before the order stored an answer leaves it behind until the reminder's nudge or its next call. The reminder
+/// stays armed until the order has stored the last revision of every refund. Not reentrant, and it never calls the
+/// order while the order waits for it (see <see cref="IOrderRefundsGrain"/>).
 /// </summary>
 [GrainType("order-refunds")]
 public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemindable
@@ -30,7 +31,7 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
     private readonly AuditTrail _audit;
     private readonly ILogger<OrderRefundsGrain> _logger;
 
-    /// <summary>The order as it stood when it called, with the status it answered to the latest update.</summary>
+    /// <summary>The order as it stood when it called, with the status the changes made since then bring it to.</summary>
     private RefundBasis _order = null!;
 
     public OrderRefundsGrain(
@@ -57,21 +58,20 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
     /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
     public override Task OnActivateAsync(CancellationToken cancellationToken) => _audit.FlushAsync();
 
-    public async Task<RefundResult> Request(RequestRefund request, RefundBasis order)
+    public async Task<RefundProgress> Request(RequestRefund request, RefundBasis order)
     {
-        _order = order;
+        Caller(order);
         var refundId = OrderIds.Refund(OrderId, request.RequestedBy, request.IdempotencyKey);
         if (Find(refundId) is { } earlier)
         {
             if (!earlier.Request.SameAs(request))
-                return new RefundResult(RefundOutcome.KeyReused, null, "This idempotency key was used for a different refund.");
-            await FinishAsync();
-            return new RefundResult(RefundOutcome.Accepted, earlier.View);
+                return Progress(new RefundResult(RefundOutcome.KeyReused, null, "This idempotency key was used for a different refund."));
+            return Progress(new RefundResult(RefundOutcome.Accepted, earlier.View));
         }
 
         var (tickets, amount, problem) = await DecideAsync(request);
         if (problem is not null)
-            return problem;
+            return Progress(problem);
         var record = new RefundRecord
         {
             Request = request,
@@ -80,17 +80,16 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
             AmountFromTickets = request.AmountMinor is null,
         };
         await AddAsync(record);
-        await FinishAsync();
-        return new RefundResult(RefundOutcome.Accepted, record.View);
+        return Progress(new RefundResult(RefundOutcome.Accepted, record.View));
     }
 
-    public async Task<long> ProviderRefunded(string eventId, long refundedMinor, RefundBasis order)
+    public async Task<RefundProgress> ProviderRefunded(string eventId, long refundedMinor, RefundBasis order)
     {
-        _order = order;
+        Caller(order);
         // The platform's own refunds land first, so only money refunded elsewhere (the dashboard) is left over.
         await FinishAsync();
         if (refundedMinor <= State.ProviderRefundedMinor)
-            return RefundedMinor();
+            return Progress();
         State.ProviderRefundedMinor = refundedMinor;
         var accounted = SucceededRefunds();
         if (refundedMinor > accounted && _order.Status is OrderStatus.Confirmed or OrderStatus.PartiallyRefunded)
@@ -106,16 +105,25 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
                 External = true,
             });
             await FinishAsync();
-            return RefundedMinor();
+            return Progress();
         }
         await WriteAsync();
-        return RefundedMinor();
+        return Progress();
     }
 
-    public Task Resume(RefundBasis order)
+    public async Task<RefundProgress> Resume(RefundBasis order)
     {
-        _order = order;
-        return FinishAsync(fromReminder: true);
+        Caller(order);
+        await FinishAsync();
+        if (State.Refunds.TrueForAll(r => r.Finished))
+            await DisarmAsync();
+        return Progress();
+    }
+
+    public async Task OrderStored(ImmutableDictionary<Guid, int> revisions)
+    {
+        if (Heard(revisions) && State.Refunds.TrueForAll(r => r.Finished))
+            await DisarmAsync();
     }
 
     public async Task Adopt(ImmutableArray<RefundHandover> refunds, long providerRefundedMinor)
@@ -157,8 +165,8 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
             await DisarmAsync();
             return;
         }
-        // Finishing needs the order as it stands and tells it every step, so the order calls back for it: one-way, so
-        // this turn is over before that call comes, and neither grain waits for the other.
+        // Finishing needs the order as it stands, and the order stores every step, so the order calls back for it:
+        // one-way, so this turn is over before that call comes, and neither grain waits for the other.
         await GrainFactory.GetGrain<IOrderGrain>(OrderId).ResumeRefunds();
     }
 
@@ -171,15 +179,14 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
         await ChangedAsync(record);
     }
 
-    /// <summary>Drives every unfinished refund as far as it goes now; the reminder comes back for what is left.</summary>
-    private async Task FinishAsync(bool fromReminder = false)
+    /// <summary>
+    /// Drives every unfinished refund as far as it goes now; the reminder comes back for what is left, and for the
+    /// order to store the last of it.
+    /// </summary>
+    private async Task FinishAsync()
     {
-        var unfinished = State.Refunds.Where(r => !r.Finished).ToList();
-        if (unfinished.Count == 0 && !fromReminder)
-            return;
-        foreach (var record in unfinished)
+        foreach (var record in State.Refunds.Where(r => !r.Finished).ToList())
         {
-            await TellAsync(record);
             if (!record.TicketsVoided)
                 await VoidRefundedTicketsAsync(record);
             if (record.View.Status == RefundStatus.Requested && !await SendRefundAsync(record))
@@ -194,27 +201,59 @@ public sealed partial class OrderRefundsGrain : Grain, IOrderRefundsGrain, IRemi
             if (!record.Notified)
                 await NotifyRefundAsync(record);
         }
-        await DisarmAsync();
     }
 
-    /// <summary>Stores a change the order is to hear of, then tells it.</summary>
+    /// <summary>
+    /// Stores a change the order is to hear of (in the answer to its call). The order's status follows as the order
+    /// will take it once it stores the change: only a refund done (or failed) moves it.
+    /// </summary>
     private async Task ChangedAsync(RefundRecord record)
     {
         record.Revision++;
+        if (record.View.Status != RefundStatus.Requested)
+        {
+            _order = _order with
+            {
+                Status = RefundedStatus.After(_order.Status, _order.TicketIds, _order.PaidMinor,
+                    State.Refunds.Where(r => r.TicketsVoided).SelectMany(r => r.View.TicketIds), RefundedMinor()),
+            };
+        }
         await WriteAsync();
-        await TellAsync(record);
     }
 
-    /// <summary>Tells the order the refund as it is now, unless it has heard this revision; the order stores it before answering.</summary>
-    private async Task TellAsync(RefundRecord record)
+    /// <summary>Takes the order as it called, and notes which revisions it says it has stored.</summary>
+    private void Caller(RefundBasis order)
     {
-        if (record.ToldRevision >= record.Revision)
-            return;
-        var status = await GrainFactory.GetGrain<IOrderGrain>(OrderId)
-            .ApplyRefund(new RefundUpdate(record.View, record.TicketsVoided, RefundedMinor(), record.Revision));
-        _order = _order with { Status = status };
-        // Stored with the next write; lost in a crash, it only means the order hears this revision again.
-        record.ToldRevision = record.Revision;
+        _order = order;
+        if (order.Stored is { } stored)
+            Heard(stored);
+    }
+
+    /// <summary>
+    /// Notes the revisions the order stored; true if that is news. Kept in memory and stored with the next change:
+    /// forgotten in a crash, it only means the order is sent again what it has, which it ignores.
+    /// </summary>
+    private bool Heard(ImmutableDictionary<Guid, int> stored)
+    {
+        var news = false;
+        foreach (var record in State.Refunds)
+        {
+            if (stored.TryGetValue(record.View.RefundId, out var revision) && revision > record.ToldRevision)
+            {
+                record.ToldRevision = Math.Min(revision, record.Revision);
+                news = true;
+            }
+        }
+        return news;
+    }
+
+    /// <summary>The answer to the order: every refund changed since the revision it stored, and the call's own result.</summary>
+    private RefundProgress Progress(RefundResult? result = null)
+    {
+        var refunded = RefundedMinor();
+        return new RefundProgress(
+            [.. State.Refunds.Where(r => r.ToldRevision < r.Revision).Select(r => new RefundUpdate(r.View, r.TicketsVoided, refunded, r.Revision))],
+            result, refunded);
     }
 
     private async Task WriteAsync()
