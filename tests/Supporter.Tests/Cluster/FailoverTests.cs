@@ -26,7 +26,8 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         var grains = _grains;
         var showtimeId = Guid.NewGuid();
         var definition = TestShowtimes.Definition(capacity: Capacity, ga: Capacity, maxPerOrder: 1);
-        Assert.Equal(Supporter.Showtimes.CreateOutcome.Created, (await grains.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId).Create(definition)).Outcome);
+        Assert.Contains(await CreateAsync(grains.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId), definition),
+            (Supporter.Showtimes.CreateOutcome[])[Supporter.Showtimes.CreateOutcome.Created, Supporter.Showtimes.CreateOutcome.AlreadyExists]);
         var pool = grains.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtimeId, "GA"));
         var victim = await _cluster.HostOfAsync(grains, pool);
 
@@ -86,6 +87,24 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(HoldStatus.Held, (await pool.GetHold(holdId))!.Status);
         var survivor = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(pool);
         Assert.NotEqual(victim.SiloPort, survivor!.Endpoint.Port);
+    }
+
+    /// <summary>
+    /// The first call to a cold cluster on a busy machine can outlast the 5 s meant for calls caught on a dead silo:
+    /// it is sent again, and one that had landed answers that the showtime already exists.
+    /// </summary>
+    private static async Task<Supporter.Showtimes.CreateOutcome> CreateAsync(Supporter.Showtimes.IShowtimeGrain showtime, Supporter.Showtimes.ShowtimeDefinition definition)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await showtime.Create(definition)).Outcome;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
