@@ -184,7 +184,16 @@ public sealed class PostgresRestartDuringOnsaleTests(ITestOutputHelper output) :
 
     public async Task DisposeAsync()
     {
-        await _cluster.DisposeAsync();
-        await _postgres.DisposeAsync();
+        // Whatever part of the start-up failed, the server of the test's own must not outlive it.
+        try
+        {
+            if (_cluster is not null)
+                await _cluster.DisposeAsync();
+        }
+        finally
+        {
+            if (_postgres is not null)
+                await _postgres.DisposeAsync();
+        }
     }
 }
