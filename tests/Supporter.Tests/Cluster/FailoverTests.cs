@@ -1,12 +1,8 @@
-using Xunit.Abstractions;
 using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Configuration;
 using Supporter.Inventory;
 using Supporter.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace Supporter.Tests.Cluster;
 
@@ -14,42 +10,26 @@ namespace Supporter.Tests.Cluster;
 public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Capacity = 300;
-    private readonly string _clusterId = $"failover-{Guid.NewGuid():N}";
-    private readonly string _serviceId = $"failover-{Guid.NewGuid():N}";
-    private readonly List<SiloProcess> _silos = [];
-    private IHost _client = null!;
-    private string _connectionString = "";
+    private SiloCluster _cluster = null!;
+    private IClusterClient _grains = null!;
 
     public async Task InitializeAsync()
     {
-        _connectionString = await TestDatabase.ConnectionStringAsync();
-        _silos.Add(SiloProcess.Start(_connectionString, _clusterId, _serviceId));
-        _silos.Add(SiloProcess.Start(_connectionString, _clusterId, _serviceId));
-        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
-
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.UseOrleansClient(client =>
-        {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = _clusterId; o.ServiceId = _serviceId; });
-            client.UseAdoNetClustering(o => { o.Invariant = "Npgsql"; o.DataSource = NpgsqlDataSource.Create(_connectionString); });
-            // Calls caught on the dead silo should fail fast, so that the caller retries.
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
-        });
-        _client = builder.Build();
-        await _client.StartAsync();
+        _cluster = await SiloCluster.StartAsync("failover", silos: 2);
+        // Calls caught on the dead silo should fail fast, so that the caller retries.
+        _grains = await _cluster.StartClientAsync(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5)));
     }
 
     [Fact]
     public async Task Killing_the_silo_that_hosts_a_pool_mid_sale_loses_nothing_and_oversells_nothing()
     {
-        var grains = _client.Services.GetRequiredService<IClusterClient>();
+        var grains = _grains;
         var showtimeId = Guid.NewGuid();
         var definition = TestShowtimes.Definition(capacity: Capacity, ga: Capacity, maxPerOrder: 1);
-        Assert.Equal(Supporter.Showtimes.CreateOutcome.Created, (await grains.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId).Create(definition)).Outcome);
+        Assert.Contains(await CreateAsync(grains.GetGrain<Supporter.Showtimes.IShowtimeGrain>(showtimeId), definition),
+            (Supporter.Showtimes.CreateOutcome[])[Supporter.Showtimes.CreateOutcome.Created, Supporter.Showtimes.CreateOutcome.AlreadyExists]);
         var pool = grains.GetGrain<IInventoryPoolGrain>(PoolKey.Format(showtimeId, "GA"));
-        var host = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(pool);
-        var victim = _silos.Single(s => s.SiloPort == host!.Endpoint.Port);
+        var victim = await _cluster.HostOfAsync(grains, pool);
 
         var reported = new ConcurrentDictionary<string, Guid>();
         var soldOut = 0;
@@ -109,11 +89,23 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotEqual(victim.SiloPort, survivor!.Endpoint.Port);
     }
 
-    public async Task DisposeAsync()
+    /// <summary>
+    /// The first call to a cold cluster on a busy machine can outlast the 5 s meant for calls caught on a dead silo:
+    /// it is sent again, and one that had landed answers that the showtime already exists.
+    /// </summary>
+    private static async Task<Supporter.Showtimes.CreateOutcome> CreateAsync(Supporter.Showtimes.IShowtimeGrain showtime, Supporter.Showtimes.ShowtimeDefinition definition)
     {
-        await _client.StopAsync();
-        _client.Dispose();
-        foreach (var silo in _silos)
-            await silo.DisposeAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await showtime.Create(definition)).Outcome;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
     }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 }

@@ -3,8 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Supporter.Inventory;
 using Supporter.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -25,39 +23,20 @@ public sealed class FastUnavailableTests(ITestOutputHelper output) : IAsyncLifet
     /// (<see cref="ISupporterShowtimeGrain.FastCommand"/>) is found expired, which the runtime checks about once a second.
     /// </summary>
     private static readonly TimeSpan FastEnough = TimeSpan.FromSeconds(6);
-    private readonly string _clusterId = $"fast503-{Guid.NewGuid():N}";
-    private readonly string _serviceId = $"fast503-{Guid.NewGuid():N}";
-    private readonly List<SiloProcess> _silos = [];
-    private WebApplicationFactory<Supporter.Api.Program> _api = null!;
+    private SiloCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
-        var connectionString = await TestDatabase.ConnectionStringAsync();
-        _silos.Add(SiloProcess.Start(connectionString, _clusterId, _serviceId));
-        _silos.Add(SiloProcess.Start(connectionString, _clusterId, _serviceId));
-        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
-        _api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("Cluster:ClusterId", _clusterId);
-            host.UseSetting("Cluster:ServiceId", _serviceId);
-            host.UseSetting("Database:ConnectionString", connectionString);
-            foreach (var (key, value) in TestJwt.Settings)
-                host.UseSetting(key, value);
-            host.UseSetting("Stripe:WebhookSecret", StripeEmulatorHost.WebhookSecret);
-            host.UseSetting("Stripe:PublishableKey", StripeEmulatorHost.PublishableKey);
-            host.UseSetting("BootstrapAdmin:Email", ApiFixture.AdminEmail);
-            host.UseSetting("BootstrapAdmin:Password", ApiFixture.AdminPassword);
-        });
-        _ = _api.Server;
+        _cluster = await SiloCluster.StartAsync("fast503", silos: 2);
+        _cluster.StartApi();
     }
 
     [Fact]
     public async Task A_silo_killed_during_a_burst_of_holds_answers_fast_503s_with_retry_after_and_oversells_nothing()
     {
-        var grains = _api.Services.GetRequiredService<IClusterClient>();
+        var grains = _cluster.Grains;
         var (showtimeId, pool) = await TestShowtimes.CreateAsync(grains, TestShowtimes.Definition(capacity: Capacity, ga: Capacity, maxPerOrder: 1));
-        var host = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(pool);
-        var victim = _silos.Single(s => s.SiloPort == host!.Endpoint.Port);
+        var victim = await _cluster.HostOfAsync(grains, pool);
 
         var held = new ConcurrentDictionary<string, Guid>();
         var unavailable = new ConcurrentBag<(TimeSpan Elapsed, bool RetryAfter)>();
@@ -68,7 +47,7 @@ public sealed class FastUnavailableTests(ITestOutputHelper output) : IAsyncLifet
 
         async Task Buyer(int buyer)
         {
-            using var http = _api.CreateClient();
+            using var http = _cluster.Api.CreateClient();
             for (var i = 0; i < 2 * Capacity / Buyers; i++)
             {
                 // One supporter per request keeps the per-supporter cap out of the way; the key stays the same across retries.
@@ -127,10 +106,5 @@ public sealed class FastUnavailableTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal((Capacity, 0), (figures.Held, figures.Remaining));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        foreach (var silo in _silos)
-            await silo.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 }

@@ -9,11 +9,15 @@ public sealed class AttemptLog
 {
     private readonly ConcurrentQueue<Attempt> _attempts = new();
 
-    public sealed record Attempt(long At, string Path, HttpStatusCode Status, bool RetryAfter);
+    /// <summary>One answer: when it came (a <see cref="Stopwatch"/> timestamp), how long the attempt waited for it, and what it was.</summary>
+    public sealed record Attempt(long At, TimeSpan Took, string Path, HttpStatusCode Status, bool RetryAfter);
 
     public void Add(Attempt attempt) => _attempts.Enqueue(attempt);
 
     public int Count(int status) => _attempts.Count(a => (int)a.Status == status);
+
+    /// <summary>The attempts answered <paramref name="status"/>.</summary>
+    public IReadOnlyList<Attempt> WithStatus(int status) => [.. _attempts.Where(a => (int)a.Status == status)];
 
     /// <summary>Answers no fault may produce: any 5xx but a 503 that says when to come back.</summary>
     public IReadOnlyList<Attempt> ServerErrors => [.. _attempts.Where(a => (int)a.Status >= 500 && !(a.Status == HttpStatusCode.ServiceUnavailable && a.RetryAfter))];
@@ -29,8 +33,10 @@ public sealed class RecordingHandler(AttemptLog log, HttpMessageHandler inner) :
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var sent = Stopwatch.GetTimestamp();
         var response = await base.SendAsync(request, cancellationToken);
-        log.Add(new AttemptLog.Attempt(Stopwatch.GetTimestamp(), request.RequestUri!.AbsolutePath, response.StatusCode, response.Headers.RetryAfter is not null));
+        log.Add(new AttemptLog.Attempt(Stopwatch.GetTimestamp(), Stopwatch.GetElapsedTime(sent), request.RequestUri!.AbsolutePath, response.StatusCode,
+            response.Headers.RetryAfter is not null));
         return response;
     }
 }

@@ -1,11 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Supporter.Inventory;
 using Supporter.LoadGen.Accounts;
 using Supporter.LoadGen.Invariants;
@@ -13,6 +8,7 @@ using Supporter.LoadGen.Load;
 using Supporter.LoadGen.Measurement;
 using Supporter.Tests.Infrastructure;
 using Xunit.Abstractions;
+using static Supporter.Tests.FaultInjection.Onsale;
 
 namespace Supporter.Tests.FaultInjection;
 
@@ -30,31 +26,12 @@ public sealed class SiloKillDuringOnsaleTests(ITestOutputHelper output) : IAsync
     private const int JourneysPerBuyer = 8;
     /// <summary>A bound on failover (the target), not a measurement of it.</summary>
     private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(30);
-    private readonly string _clusterId = $"faults-{Guid.NewGuid():N}";
-    private readonly string _serviceId = $"faults-{Guid.NewGuid():N}";
-    private readonly List<SiloProcess> _silos = [];
-    private WebApplicationFactory<Supporter.Api.Program> _api = null!;
-    private string _connectionString = null!;
+    private SiloCluster _cluster = null!;
 
     public async Task InitializeAsync()
     {
-        _connectionString = await TestDatabase.ConnectionStringAsync();
-        _silos.Add(SiloProcess.Start(_connectionString, _clusterId, _serviceId));
-        _silos.Add(SiloProcess.Start(_connectionString, _clusterId, _serviceId));
-        await Task.WhenAll(_silos.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
-        _api = new WebApplicationFactory<Supporter.Api.Program>().WithWebHostBuilder(host =>
-        {
-            host.UseSetting("Cluster:ClusterId", _clusterId);
-            host.UseSetting("Cluster:ServiceId", _serviceId);
-            host.UseSetting("Database:ConnectionString", _connectionString);
-            foreach (var (key, value) in TestJwt.Settings)
-                host.UseSetting(key, value);
-            host.UseSetting("Stripe:WebhookSecret", StripeEmulatorHost.WebhookSecret);
-            host.UseSetting("Stripe:PublishableKey", StripeEmulatorHost.PublishableKey);
-            host.UseSetting("BootstrapAdmin:Email", ApiFixture.AdminEmail);
-            host.UseSetting("BootstrapAdmin:Password", ApiFixture.AdminPassword);
-        });
-        _ = _api.Server;
+        _cluster = await SiloCluster.StartAsync("faults", silos: 2);
+        _cluster.StartApi();
     }
 
     private sealed record Journey(string Token, string HoldKey, int Quantity, Guid HoldId, string OrderKey, Guid OrderId);
@@ -62,21 +39,20 @@ public sealed class SiloKillDuringOnsaleTests(ITestOutputHelper output) : IAsync
     [Fact]
     public async Task A_silo_killed_mid_onsale_loses_and_doubles_nothing_and_every_retry_gets_the_first_answer()
     {
-        var grains = _api.Services.GetRequiredService<IClusterClient>();
+        var grains = _cluster.Grains;
         var (showtimeId, pool) = await TestShowtimes.CreateAsync(grains, TestShowtimes.Definition(capacity: Allocation, ga: Allocation, maxPerOrder: 4));
-        var host = await grains.GetGrain<IManagementGrain>(0).GetActivationAddress(pool);
-        var victim = _silos.Single(s => s.SiloPort == host!.Endpoint.Port);
+        var victim = await _cluster.HostOfAsync(grains, pool);
         IReadOnlyList<VirtualSupporter> supporters;
 
         // Real supporters (orders need an account), made and signed in by the load generator's admin-only path.
-        using (var admin = _api.CreateClient())
+        using (var admin = _cluster.Api.CreateClient())
             supporters = await SupporterAccounts.ProvisionAsync(admin, ApiFixture.AdminEmail, ApiFixture.AdminPassword, Buyers, $"faults-{Guid.NewGuid():N}"[..20],
                 "faults-load-test-password", CancellationToken.None);
         var attempts = new AttemptLog();
         var outcomes = new UnknownOutcomes();
-        using var http = new HttpClient(new RetryingHandler(TimeSpan.FromSeconds(10), 40, outcomes, new RecordingHandler(attempts, _api.Server.CreateHandler())))
+        using var http = new HttpClient(new RetryingHandler(TimeSpan.FromSeconds(10), 40, outcomes, new RecordingHandler(attempts, _cluster.Api.Server.CreateHandler())))
         {
-            BaseAddress = _api.Server.BaseAddress,
+            BaseAddress = _cluster.Api.Server.BaseAddress,
         };
         var done = new ConcurrentBag<Journey>();
         var unexpected = new ConcurrentBag<string>();
@@ -129,16 +105,16 @@ public sealed class SiloKillDuringOnsaleTests(ITestOutputHelper output) : IAsync
         Assert.All(unknown, u => Assert.False(u.Resolutions.ContainsKey(UnknownOutcomes.StillUnknown), $"{u.Operation}: outcome never learned"));
         Assert.True(attempts.FirstSuccessAfter(killedAt, "/holds") is { } back && back <= RecoveryBound, "No hold succeeded within the bound after the kill.");
 
-        // Each seat once: every answered hold is stored, confirmed by its order, and the pool's row adds up.
+        // Each seat once: the pool stored exactly the answered holds, each confirmed by its order, and its row adds up.
         Assert.Equal(journeys.Count, journeys.Select(j => j.HoldId).Distinct().Count());
-        var stored = await StoredHoldsAsync(journeys.Select(j => j.HoldId).ToArray());
+        var stored = await StoredHoldsAsync(_cluster.ConnectionString, showtimeId);
         Assert.Equal(journeys.ToDictionary(j => j.HoldId, j => (j.Quantity, (short)HoldStatus.Confirmed)), stored);
         var sold = journeys.Sum(j => j.Quantity);
-        var (allocation, held, soldInRow) = await PoolRowAsync(showtimeId);
+        var (allocation, held, soldInRow) = await PoolRowAsync(_cluster.ConnectionString, showtimeId);
         Assert.Equal((Allocation, 0, sold), (allocation, held, soldInRow));
         var figures = await pool.GetFigures();
         Assert.Equal((0, sold, Allocation - sold), (figures.Held, figures.Sold, figures.Remaining));
-        var invariants = await new InvariantChecker(_connectionString).CheckAsync([showtimeId], TimeSpan.FromSeconds(15), deadline.Token);
+        var invariants = await new InvariantChecker(_cluster.ConnectionString).CheckAsync([showtimeId], TimeSpan.FromSeconds(15), deadline.Token);
         Assert.True(invariants.Holds, string.Join("; ", invariants.Violations));
 
         // The same request with the same key, again, after the dust settled: the first answer, nothing new.
@@ -154,49 +130,5 @@ public sealed class SiloKillDuringOnsaleTests(ITestOutputHelper output) : IAsync
         Assert.Equal((0, sold), ((await pool.GetFigures()).Held, (await pool.GetFigures()).Sold));
     }
 
-    private static string HoldsPath(Guid showtimeId) => $"/api/showtimes/{showtimeId}/ticket-types/GA/holds";
-
-    private static bool IsSuccess(HttpStatusCode status) => (int)status is >= 200 and < 300;
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpClient http, string token, HttpMethod method, string path, string key,
-        object body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new("Bearer", token);
-        request.Headers.Add("Idempotency-Key", key);
-        using var response = await http.SendAsync(request, cancellationToken);
-        var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
-    }
-
-    private async Task<Dictionary<Guid, (int, short)>> StoredHoldsAsync(Guid[] holdIds)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT hold_id, quantity, status FROM inventory_holds WHERE hold_id = ANY(@ids)", connection);
-        command.Parameters.AddWithValue("ids", holdIds);
-        await using var reader = await command.ExecuteReaderAsync();
-        var stored = new Dictionary<Guid, (int, short)>();
-        while (await reader.ReadAsync())
-            stored[reader.GetGuid(0)] = (reader.GetInt32(1), reader.GetInt16(2));
-        return stored;
-    }
-
-    private async Task<(int Allocation, int Held, int Sold)> PoolRowAsync(Guid showtimeId)
-    {
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT allocation, held, sold FROM inventory_pools WHERE showtime_id = @showtime AND ticket_type = 'GA'", connection);
-        command.Parameters.AddWithValue("showtime", showtimeId);
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync(), "The pool has no row.");
-        return (reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _api.DisposeAsync();
-        foreach (var silo in _silos)
-            await silo.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 }
