@@ -7,13 +7,15 @@ using Supporter.Grains.Infrastructure;
 namespace Supporter.Grains.Audit;
 
 /// <summary>
-/// The one way a grain writes to the audit log. A grain cannot commit its state and the log together, so an entry
-/// is recorded in the same turn as the change, into a list kept in the grain's state, and so stored by the same
-/// write as the change. Right after that write the trail appends whatever is pending and drops it from the list
-/// (which the next write stores). A grain whose stored state still holds entries — its silo died between the
-/// write and the append — appends them when it is next activated, by the retried command or anything else; and an
-/// append that failed arms a reminder that tries again. Keys are derived, never random, so appending an entry
-/// twice leaves one row.
+/// The one way a grain writes to the audit log. An entry is recorded in the same turn as the change, into a list
+/// kept in the grain's state (<see cref="IAuditedState"/>), and so goes with the write that stores the change. The
+/// coalescing storage inserts it into the log in that write's transaction and takes it off the list
+/// (<see cref="AuditEntriesWithState"/>): after "stored" nothing is left here. Any other storage stores the list with
+/// the state; right after that write the trail appends whatever is pending and drops it from the list (which the
+/// next write stores). A grain whose stored state still holds entries — its silo died between such a write and the
+/// append, or a state stored before entries went with the transaction — appends them when it is next activated, by
+/// the retried command or anything else; and an append that failed arms a reminder that tries again. Keys are
+/// derived, never random, so appending an entry twice leaves one row.
 /// </summary>
 public sealed partial class AuditTrail
 {
@@ -73,8 +75,9 @@ public sealed partial class AuditTrail
     }
 
     /// <summary>
-    /// Appends what is pending; call after every write of the grain's state and on activation. Never throws: an
-    /// append that fails leaves the entries pending and arms the reminder.
+    /// Appends what is pending; call after every write of the grain's state and on activation. Costs nothing when the
+    /// write took the entries into the log already. Never throws: an append that fails leaves the entries pending and
+    /// arms the reminder.
     /// </summary>
     public async Task FlushAsync()
     {

@@ -4,7 +4,8 @@ namespace Supporter.Grains.Audit;
 
 /// <summary>
 /// The append-only audit log. Grains never call it directly: they record entries through their
-/// <see cref="AuditTrail"/>, which stores them with the change and appends them here afterwards.
+/// <see cref="AuditTrail"/>, which stores them with the change and appends here whatever that write did not already
+/// put in the log (<see cref="AuditEntriesWithState"/>).
 /// </summary>
 public interface IAuditLog
 {

@@ -7,23 +7,41 @@ using Supporter.Audit;
 
 namespace Supporter.Grains.Audit;
 
-/// <summary>The audit log in PostgreSQL (<c>audit_log</c>, append-only): one multi-row insert per append.</summary>
+/// <summary>
+/// The audit log in PostgreSQL (<c>audit_log</c>, append-only): one multi-row insert per append. The same insert
+/// carries the entries that grain states stored by the coalescing storage take along (<see cref="AuditEntriesWithState"/>).
+/// </summary>
 public sealed class PostgresAuditLog(NpgsqlDataSource dataSource, IOptions<ClusterOptions> cluster) : IAuditLog
 {
+    private const string Insert =
+        """
+        INSERT INTO audit_log (service_id, entry_key, at, actor_type, actor_id, action, subject_type, subject_id, venue_id, detail, trace_id)
+        SELECT @service_id, e.*
+        FROM unnest(@keys, @ats, @actor_types, @actor_ids, @actions, @subject_types, @subject_ids, @venue_ids, @details, @trace_ids)
+             AS e(entry_key, at, actor_type, actor_id, action, subject_type, subject_id, venue_id, detail, trace_id)
+        ON CONFLICT (service_id, entry_key) DO NOTHING
+        """;
+
     public async Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
     {
         if (entries.Count == 0)
             return;
-        await using var command = dataSource.CreateCommand(
-            """
-            INSERT INTO audit_log (service_id, entry_key, at, actor_type, actor_id, action, subject_type, subject_id, venue_id, detail, trace_id)
-            SELECT @service_id, e.*
-            FROM unnest(@keys, @ats, @actor_types, @actor_ids, @actions, @subject_types, @subject_ids, @venue_ids, @details, @trace_ids)
-                 AS e(entry_key, at, actor_type, actor_id, action, subject_type, subject_id, venue_id, detail, trace_id)
-            ON CONFLICT (service_id, entry_key) DO NOTHING
-            """);
-        var p = command.Parameters;
-        p.AddWithValue("service_id", cluster.Value.ServiceId);
+        await using var command = dataSource.CreateCommand(Insert);
+        AddParameters(command.Parameters, cluster.Value.ServiceId, entries);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The append as one statement of a batch, for <paramref name="entries"/> of any number of grains.</summary>
+    internal static NpgsqlBatchCommand InsertCommand(string serviceId, IReadOnlyList<AuditEntry> entries)
+    {
+        var command = new NpgsqlBatchCommand(Insert);
+        AddParameters(command.Parameters, serviceId, entries);
+        return command;
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection p, string serviceId, IReadOnlyList<AuditEntry> entries)
+    {
+        p.AddWithValue("service_id", serviceId);
         p.Add(Array("keys", NpgsqlDbType.Text, entries.Select(e => e.Key)));
         p.Add(Array("ats", NpgsqlDbType.TimestampTz, entries.Select(e => e.At.UtcDateTime)));
         p.Add(Array("actor_types", NpgsqlDbType.Text, entries.Select(e => e.Actor.Type)));
@@ -34,7 +52,6 @@ public sealed class PostgresAuditLog(NpgsqlDataSource dataSource, IOptions<Clust
         p.Add(Array("venue_ids", NpgsqlDbType.Uuid, entries.Select(e => e.VenueId)));
         p.Add(Array("details", NpgsqlDbType.Jsonb, entries.Select(e => JsonSerializer.Serialize(e.Detail))));
         p.Add(Array("trace_ids", NpgsqlDbType.Text, entries.Select(e => e.TraceId)));
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static NpgsqlParameter<T[]> Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Catalogue;
 
 namespace Supporter.Grains.Catalogue;
@@ -9,7 +10,7 @@ namespace Supporter.Grains.Catalogue;
 /// caused them, removed once the catalogue tables have them.
 /// </summary>
 [GenerateSerializer, Alias("catalogue.event-state.v1")]
-public sealed class EventState
+public sealed class EventState : IAuditedState
 {
     [Id(0)] public EventDetails? Details { get; set; }
     [Id(1)] public EventStatus Status { get; set; }

@@ -8,7 +8,7 @@ using Supporter.Entitlements;
 namespace Supporter.Grains.Entitlements;
 
 [GenerateSerializer, Alias("presale.entitlements-state.v1")]
-public sealed class EntitlementsState
+public sealed class EntitlementsState : IAuditedState
 {
     [Id(0)] public Dictionary<string, Entitlement> ByKey { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Grows with every grant and revocation; names the change in its audit entry.</summary>

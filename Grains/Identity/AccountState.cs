@@ -1,4 +1,5 @@
 using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Identity;
 using Supporter.Organisations;
 
@@ -10,7 +11,7 @@ namespace Supporter.Grains.Identity;
 /// on the next activation otherwise.
 /// </summary>
 [GenerateSerializer, Alias("identity.account-state.v1")]
-public sealed class AccountState
+public sealed class AccountState : IAuditedState
 {
     [Id(0)] public string? CreationRequestId { get; set; }
     [Id(1)] public string Email { get; set; } = "";

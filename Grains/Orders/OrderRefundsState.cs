@@ -1,10 +1,11 @@
 using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
 
 [GenerateSerializer, Alias("orders.order-refunds-state.v1")]
-public sealed class OrderRefundsState
+public sealed class OrderRefundsState : IAuditedState
 {
     /// <summary>Refunds in the order they were asked for, including ones made at the provider directly.</summary>
     [Id(0)] public List<RefundRecord> Refunds { get; set; } = [];

@@ -1,11 +1,12 @@
 using System.Collections.Immutable;
 using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
 
 [GenerateSerializer, Alias("orders.order-state.v1")]
-public sealed class OrderState
+public sealed class OrderState : IAuditedState
 {
     /// <summary>The request that placed the order; retries must match it.</summary>
     [Id(0)] public PlaceOrder? Request { get; set; }

@@ -1,4 +1,5 @@
 using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Identity;
 using Supporter.Organisations;
 
@@ -9,7 +10,7 @@ namespace Supporter.Grains.Organisations;
 /// copy is not known to be done are listed in <see cref="Unsynced"/> and redone on the next activation.
 /// </summary>
 [GenerateSerializer, Alias("identity.organisation-state.v1")]
-public sealed class OrganisationState
+public sealed class OrganisationState : IAuditedState
 {
     [Id(0)] public bool Exists { get; set; }
     [Id(1)] public OrganisationKind Kind { get; set; }

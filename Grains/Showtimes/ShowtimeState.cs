@@ -1,4 +1,5 @@
 using Supporter.Audit;
+using Supporter.Grains.Audit;
 using Supporter.Showtimes;
 
 namespace Supporter.Grains.Showtimes;
@@ -9,7 +10,7 @@ namespace Supporter.Grains.Showtimes;
 /// and is redone on the next activation (or catalogue reminder) otherwise. All steps are idempotent.
 /// </summary>
 [GenerateSerializer, Alias("showtimes.state.v1")]
-public sealed class ShowtimeState
+public sealed class ShowtimeState : IAuditedState
 {
     [Id(0)] public ShowtimeDefinition? Definition { get; set; }
     [Id(1)] public bool PoolsConfigured { get; set; }

@@ -14,7 +14,7 @@ using Supporter.Tickets;
 namespace Supporter.Grains.Tickets;
 
 [GenerateSerializer, Alias("orders.ticket-state.v1")]
-public sealed class TicketState
+public sealed class TicketState : IAuditedState
 {
     [Id(0)] public TicketIssue? Issue { get; set; }
     [Id(1)] public Guid HolderId { get; set; }

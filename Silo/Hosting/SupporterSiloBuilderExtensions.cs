@@ -68,6 +68,8 @@ public static class SupporterSiloBuilderExtensions
             services, services.GetRequiredKeyedService<IGrainStorage>(StorageNames.DomainAdoNet)));
         silo.Services.TryAddSingleton<IRelationalCopy<OrderState>, OrderCopy>();
         silo.Services.TryAddSingleton<IRelationalCopy<TicketState>, TicketCopy>();
+        // Audit entries a state carries go into the log with it: its trail then has nothing to append after the write.
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISideRows, AuditEntriesWithState>());
     }
 
     /// <summary>The explicit in-memory mode: one process, nothing durable.</summary>

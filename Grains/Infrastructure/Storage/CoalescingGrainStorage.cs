@@ -12,8 +12,9 @@ namespace Supporter.Grains.Infrastructure.Storage;
 /// <summary>
 /// Grain storage for the domain's grains (<see cref="StorageNames.Domain"/>) in <c>grain_state</c>. Writes of all
 /// grains go through one <see cref="GrainWriteBatcher"/>, which commits whatever is queued in one transaction, with
-/// each state's relational copy (<see cref="IRelationalCopy{TState}"/>) in the same transaction. A grain hears
-/// "stored" only once that transaction has committed.
+/// each state's relational copy (<see cref="IRelationalCopy{TState}"/>) and the side rows it carries
+/// (<see cref="ISideRows"/>, audit entries) in the same transaction. A grain hears "stored" only once that
+/// transaction has committed.
 /// <para>
 /// The row's version is the ETag: an update names the version it read, a first write inserts only if no row exists,
 /// and a write that matches nothing throws <see cref="InconsistentStateException"/> for that grain alone.
@@ -29,12 +30,14 @@ public sealed class CoalescingGrainStorage(
     IGrainStorage legacy,
     Orleans.Serialization.Serializer serializer,
     IOptions<ClusterOptions> cluster,
+    IEnumerable<ISideRows> sideRows,
     IServiceProvider services) : IGrainStorage
 {
     private readonly string _serviceId = cluster.Value.ServiceId;
     private readonly OrleansGrainStorageSerializer _serializer = new(serializer);
     private readonly ConcurrentDictionary<Type, object?> _copies = new();
     private readonly ConcurrentDictionary<string, bool> _legacyTypes = new();
+    private readonly ISideRows[] _sideRows = [.. sideRows];
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -104,15 +107,46 @@ public sealed class CoalescingGrainStorage(
     {
         // Serialized and copied now, in the grain's turn: the batch may be sent after the grain has moved on.
         var state = grainState.State!;
-        var payload = _serializer.Serialize(state).ToArray();
-        var copies = new List<NpgsqlBatchCommand>();
-        var copy = CopyOf<T>();
-        copy?.AddCommands(grainId, state, copies);
-        var write = new GrainWrite(grainId.ToString(), stateName, ExpectedVersion(grainState), payload, copies,
-            copy is null ? null : () => copy.Committed(grainId, state));
-        var version = await batcher.WriteAsync(write);
-        grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
-        grainState.RecordExists = true;
+        // Out of the state before it is serialized: they are stored in their own table, by this write's transaction.
+        var sideRows = TakeSideRows(state);
+        try
+        {
+            var payload = _serializer.Serialize(state).ToArray();
+            var copies = new List<NpgsqlBatchCommand>();
+            var copy = CopyOf<T>();
+            copy?.AddCommands(grainId, state, copies);
+            var write = new GrainWrite(grainId.ToString(), stateName, ExpectedVersion(grainState), payload, copies,
+                copy is null ? null : () => copy.Committed(grainId, state))
+            {
+                SideRows = sideRows,
+            };
+            var version = await batcher.WriteAsync(write);
+            grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
+            grainState.RecordExists = true;
+        }
+        catch
+        {
+            // Not stored, or not known to be: the rows stay pending, as the state in memory is ahead of storage anyway.
+            PutBack(state, sideRows);
+            throw;
+        }
+    }
+
+    private List<TakenRows> TakeSideRows(object state)
+    {
+        var taken = new List<TakenRows>();
+        foreach (var kind in _sideRows)
+        {
+            if (kind.Take(state) is { } rows)
+                taken.Add(new TakenRows(kind, rows));
+        }
+        return taken;
+    }
+
+    private static void PutBack(object state, List<TakenRows> taken)
+    {
+        foreach (var (kind, rows) in taken)
+            kind.PutBack(state, rows);
     }
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -142,7 +176,7 @@ public sealed class CoalescingGrainStorage(
 
 /// <summary>
 /// One grain's write waiting for a transaction: its new payload (null clears), the version it expects to replace
-/// (null for a first write) and the statements of its relational copy.
+/// (null for a first write), the statements of its relational copy and the side rows its state carried.
 /// </summary>
 public sealed record GrainWrite(
     string GrainId,
@@ -152,6 +186,9 @@ public sealed record GrainWrite(
     List<NpgsqlBatchCommand> Copies,
     Action? Committed)
 {
+    /// <summary>Rows taken out of the state for tables of their own, inserted in the same transaction.</summary>
+    public IReadOnlyList<TakenRows> SideRows { get; init; } = [];
+
     internal TaskCompletionSource<int> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal (string, string) Key => (GrainId, StateName);

@@ -13,7 +13,7 @@ namespace Supporter.Grains.Infrastructure.Storage;
 /// meanwhile wait for the next. An idle system sends a lone write at once: there is no timer.
 /// <para>
 /// A transaction is three round trips whatever its size: the conditional state statements (one batch), the
-/// relational copies of the writes that were not stale (one batch), the commit. A stale write changes nothing and
+/// relational copies and side rows of the writes that were not stale (one batch), the commit. A stale write changes nothing and
 /// fails alone. A lost connection fails every write of the transaction (nobody knows what committed, so each grain
 /// reloads); a statement error inside the batch retries its writes one per transaction, so one bad write cannot
 /// keep the others from committing.
@@ -160,6 +160,8 @@ public sealed partial class GrainWriteBatcher(
                 foreach (var command in batch[i].Copies)
                     copies.BatchCommands.Add(Clone(command));
             }
+            foreach (var command in SideRowInserts(batch, versions))
+                copies.BatchCommands.Add(command);
             if (copies.BatchCommands.Count > 0)
                 await copies.ExecuteNonQueryAsync();
         }
@@ -188,6 +190,13 @@ public sealed partial class GrainWriteBatcher(
             write.Outcome.TrySetResult(version);
         }
     }
+
+    /// <summary>One insert per kind of side row, for the rows of every write that was not stale.</summary>
+    private static IEnumerable<NpgsqlBatchCommand> SideRowInserts(List<GrainWrite> batch, int?[] versions) =>
+        batch.Where((_, i) => versions[i] is not null)
+            .SelectMany(write => write.SideRows)
+            .GroupBy(taken => taken.Kind)
+            .Select(kind => kind.Key.Insert([.. kind.Select(taken => taken.Rows)]));
 
     /// <summary>
     /// An error one of the batch's statements caused (a constraint, a deadlock), as opposed to the server or the

@@ -7,8 +7,9 @@ namespace Supporter.Tests.Infrastructure;
 /// <summary>
 /// The audit log as test silos run it: the real PostgreSQL log, with a switch that makes appending a subject's
 /// entries fail (as a process dying between a change and its entry would leave them: stored with the change, not in
-/// the log), and signals when such an append was refused or a subject's entries landed. Process-wide, so a restarted
-/// cluster sees the same switch.
+/// the log), and signals when such an append was refused or a subject's entries landed. Only appends after a write
+/// come here: entries the coalescing storage inserts with the state do not. Process-wide, so a restarted cluster
+/// sees the same switch.
 /// </summary>
 public sealed class AuditProbe(PostgresAuditLog real) : IAuditLog
 {
