@@ -83,10 +83,10 @@ public sealed partial class SupporterShowtimeGrain(
 
     public async Task<HoldResult> Release(string ticketType, Guid holdId)
     {
-        var pool = Pool(ticketType);
-        if (await pool.GetHold(holdId) is not { } hold || hold.SupporterId != SupporterId)
-            return new HoldResult(HoldOutcome.NotFound, null);
-        var result = await pool.Release(holdId);
+        // The pool checks that the hold is this supporter's in the same decision that releases it.
+        var result = await Pool(ticketType).ReleaseOwn(holdId, SupporterId);
+        if (result.Hold is not { } hold)
+            return result;
         if (result.Outcome == HoldOutcome.Done)
             _live?.Remove(hold.RequestId);
         if (_stored is not null)
