@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Supporter.ServiceDefaults.Identity;
 
@@ -19,6 +20,9 @@ public static class AccessTokenSetup
             var jwt = provider.GetRequiredService<IOptions<JwtSettings>>().Value;
             return AccessTokenValidation.Parameters(jwt.Issuer, jwt.Audience, provider.GetRequiredService<AccessTokenKeys>().VerificationKeys);
         });
+        services.AddSingleton<VerifiedAccessTokens>();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<VerifiedAccessTokens>((bearer, verified) => verified.Attach(bearer));
         return services;
     }
 }

@@ -131,7 +131,7 @@ public static class HoldsApi
     }
 
     private static ISupporterShowtimeGrain SupporterAt(IClusterClient cluster, Guid showtime, ClaimsPrincipal user) =>
-        cluster.GetGrain<ISupporterShowtimeGrain>(showtime, SupporterId(user));
+        GrainReferences<ISupporterShowtimeGrain>.Get(cluster, showtime, SupporterId(user));
 
     private static string SupporterId(ClaimsPrincipal user) => user.UserId().ToString();
 }

@@ -181,8 +181,13 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
     });
 
     // Releasing a released or expired hold is done: either way its tickets are back in the pool.
-    public Task<HoldResult> Release(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Released, earlier =>
-        earlier is HoldStatus.Released or HoldStatus.Expired ? HoldOutcome.Done : HoldOutcome.Conflict);
+    public Task<HoldResult> Release(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Released, ReleasedEarlier);
+
+    public Task<HoldResult> ReleaseOwn(Guid holdId, string supporterId) =>
+        ResolveHoldAsync(holdId, HoldStatus.Released, ReleasedEarlier, owner: supporterId);
+
+    private static HoldOutcome ReleasedEarlier(HoldStatus earlier) =>
+        earlier is HoldStatus.Released or HoldStatus.Expired ? HoldOutcome.Done : HoldOutcome.Conflict;
 
     public async Task<PoolFigures> GetFigures()
     {
@@ -205,13 +210,14 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
 
     /// <summary>
     /// Moves a held hold to <paramref name="target"/>; for a hold resolved earlier, <paramref name="outcomeOfEarlier"/>
-    /// says what the caller hears. Every answer waits until what it describes is stored.
+    /// says what the caller hears. With an <paramref name="owner"/>, another supporter's hold is as good as none.
+    /// Every answer waits until what it describes is stored.
     /// </summary>
-    private async Task<HoldResult> ResolveHoldAsync(Guid holdId, HoldStatus target, Func<HoldStatus, HoldOutcome> outcomeOfEarlier)
+    private async Task<HoldResult> ResolveHoldAsync(Guid holdId, HoldStatus target, Func<HoldStatus, HoldOutcome> outcomeOfEarlier, string? owner = null)
     {
         _commit.ThrowIfBroken();
         var swept = Sweep(_clock.UtcNow);
-        if (!State.Holds.TryGetValue(holdId, out var hold))
+        if (!State.Holds.TryGetValue(holdId, out var hold) || (owner is not null && hold.SupporterId != owner))
         {
             await DurableAsync(swept);
             return new HoldResult(HoldOutcome.NotFound, null);

