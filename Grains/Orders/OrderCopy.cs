@@ -9,6 +9,10 @@ namespace Supporter.Grains.Orders;
 /// An order's relational copy — <c>orders</c>, <c>order_items</c>, <c>payments</c>, <c>refunds</c> — stored in the
 /// same transaction as the order's state. Rows never go backwards: the order row keeps the newest version, lines
 /// are only ever added, a payment's status follows the refunds, a refund only moves on from <c>requested</c>.
+/// <para>
+/// Lines are written by the first save that commits them and not again while they stay the same, so most saves
+/// write one <c>orders</c> row (plus the payment and refunds once there are any).
+/// </para>
 /// </summary>
 public sealed class OrderCopy : IRelationalCopy<OrderState>
 {
@@ -17,10 +21,14 @@ public sealed class OrderCopy : IRelationalCopy<OrderState>
         // An order that was never placed has nothing to show.
         if (state.Request is null)
             return;
-        AddCommands(OrderGrain.ViewOf(grainId.GetGuidKey(), state), state.Payment, commands);
+        // After a reactivation the copy's lines are unknown: written once more, which adds nothing.
+        var withLines = state.LinesInCopy != state.Lines;
+        AddCommands(OrderGrain.ViewOf(grainId.GetGuidKey(), state), state.Payment, withLines, commands);
     }
 
-    public static void AddCommands(OrderView order, RecordedPayment? payment, List<NpgsqlBatchCommand> commands)
+    public void Committed(GrainId grainId, OrderState state) => state.LinesInCopy = state.Lines;
+
+    private static void AddCommands(OrderView order, RecordedPayment? payment, bool withLines, List<NpgsqlBatchCommand> commands)
     {
         var header = new NpgsqlBatchCommand(
             """
@@ -49,7 +57,7 @@ public sealed class OrderCopy : IRelationalCopy<OrderState>
         commands.Add(header);
 
         // Lines never change once placed, so a copy only adds the missing ones.
-        for (var line = 0; line < order.Lines.Length; line++)
+        for (var line = 0; withLines && line < order.Lines.Length; line++)
         {
             var item = order.Lines[line];
             var command = new NpgsqlBatchCommand(

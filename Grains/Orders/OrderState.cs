@@ -76,6 +76,12 @@ public sealed class OrderState
     /// the refunds grain keeps the requests and the progress.
     /// </summary>
     [Id(31)] public List<RefundUpdate> Refunds { get; set; } = [];
+
+    /// <summary>
+    /// Not stored: the lines as this activation's last committed copy wrote them to <c>order_items</c> (set by
+    /// <see cref="OrderCopy"/> once that transaction committed), so saves that leave the lines alone skip them.
+    /// </summary>
+    [NonSerialized] internal ImmutableArray<OrderLine> LinesInCopy;
 }
 
 /// <summary>A line's hold as pricing found it: its request id, when it runs out, and whether it counts against a cap.</summary>
