@@ -118,10 +118,10 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
 /// The real order copy, telling <see cref="OrderProbe"/> about every copy that committed and which tables each
 /// committed save wrote (<see cref="OrderProbe.CopiedSaves"/>).
 /// </summary>
-public sealed class OrderCopyProbe : IRelationalCopy<OrderState>
+public sealed class OrderCopyProbe(OrderCopy real) : IRelationalCopy<OrderState>
 {
     private static readonly ConcurrentDictionary<GrainId, IReadOnlyList<string>> Writing = new();
-    private readonly OrderCopy _real = new();
+    private readonly OrderCopy _real = real;
 
     public void AddCommands(GrainId grainId, OrderState state, List<NpgsqlBatchCommand> commands)
     {
