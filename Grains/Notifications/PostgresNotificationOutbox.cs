@@ -50,23 +50,31 @@ public sealed class PostgresNotificationOutbox(NpgsqlDataSource dataSource, IOpt
         return builder;
     }
 
+    /// <summary>
+    /// The statement that records <paramref name="notification"/>, for a store that sends it in its own batch and
+    /// transaction (a grain's relational copy): the row exists exactly when that transaction commits. Idempotent per
+    /// key. <paramref name="serviceId"/> null files it under the connection's service (<see cref="ServiceSetting"/>).
+    /// </summary>
+    public static NpgsqlBatchCommand InsertCommand(string? serviceId, OutboundNotification notification)
+    {
+        notification.EnsureValid();
+        var command = new NpgsqlBatchCommand(InsertSql);
+        AddParameters(command.Parameters, serviceId, notification);
+        return command;
+    }
+
+    private const string InsertSql =
+        $"""
+        INSERT INTO notification_outbox (service_id, key, template, supporter_id, email, data, not_before)
+        VALUES (coalesce(@service_id, current_setting('{ServiceSetting}', true)), @key, @template, @supporter_id, @email, @data, @not_before)
+        ON CONFLICT (service_id, key) DO NOTHING
+        """;
+
     private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string? serviceId,
         OutboundNotification notification, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            INSERT INTO notification_outbox (service_id, key, template, supporter_id, email, data, not_before)
-            VALUES (coalesce(@service_id, current_setting('{ServiceSetting}', true)), @key, @template, @supporter_id, @email, @data, @not_before)
-            ON CONFLICT (service_id, key) DO NOTHING
-            """, connection, transaction);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter("service_id", NpgsqlDbType.Text) { Value = (object?)serviceId ?? DBNull.Value });
-        p.AddWithValue("key", notification.Key);
-        p.AddWithValue("template", notification.Template.ToString());
-        p.Add(new NpgsqlParameter("supporter_id", NpgsqlDbType.Uuid) { Value = (object?)notification.SupporterId ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("email", NpgsqlDbType.Text) { Value = (object?)notification.Email ?? DBNull.Value });
-        p.Add(new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = NotificationData.Serialize(notification.Data) });
-        p.Add(new NpgsqlParameter("not_before", NpgsqlDbType.TimestampTz) { Value = (object?)notification.NotBefore?.UtcDateTime ?? DBNull.Value });
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        AddParameters(command.Parameters, serviceId, notification);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -77,5 +85,16 @@ public sealed class PostgresNotificationOutbox(NpgsqlDataSource dataSource, IOpt
                 $"The connection does not say which service the notification belongs to: build its data source with PostgresNotificationOutbox.ForService (setting {ServiceSetting}).",
                 exception);
         }
+    }
+
+    private static void AddParameters(NpgsqlParameterCollection p, string? serviceId, OutboundNotification notification)
+    {
+        p.Add(new NpgsqlParameter("service_id", NpgsqlDbType.Text) { Value = (object?)serviceId ?? DBNull.Value });
+        p.AddWithValue("key", notification.Key);
+        p.AddWithValue("template", notification.Template.ToString());
+        p.Add(new NpgsqlParameter("supporter_id", NpgsqlDbType.Uuid) { Value = (object?)notification.SupporterId ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("email", NpgsqlDbType.Text) { Value = (object?)notification.Email ?? DBNull.Value });
+        p.Add(new NpgsqlParameter("data", NpgsqlDbType.Jsonb) { Value = NotificationData.Serialize(notification.Data) });
+        p.Add(new NpgsqlParameter("not_before", NpgsqlDbType.TimestampTz) { Value = (object?)notification.NotBefore?.UtcDateTime ?? DBNull.Value });
     }
 }

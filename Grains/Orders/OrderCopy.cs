@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Orleans.Configuration;
 using Supporter.Grains.Infrastructure.Storage;
+using Supporter.Grains.Notifications;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
@@ -9,18 +12,44 @@ namespace Supporter.Grains.Orders;
 /// An order's relational copy — <c>orders</c>, <c>order_items</c>, <c>payments</c>, <c>refunds</c> — stored in the
 /// same transaction as the order's state. Rows never go backwards: the order row keeps the newest version, lines
 /// are only ever added, a payment's status follows the refunds, a refund only moves on from <c>requested</c>.
+/// <para>
+/// Lines are written by the first save that commits them and not again while they stay the same, so most saves
+/// write one <c>orders</c> row (plus the payment and refunds once there are any).
+/// </para>
+/// <para>
+/// The buyer's messages a save carries (<see cref="OrderState.MessagesWithSave"/>: the purchase confirmation and
+/// show reminders with the save that confirms) go into <c>notification_outbox</c> in the same transaction, so they
+/// exist exactly when the change they report was stored; the outbox key keeps a repeat to one row.
+/// </para>
 /// </summary>
-public sealed class OrderCopy : IRelationalCopy<OrderState>
+public sealed class OrderCopy(IOptions<ClusterOptions> cluster, NotificationSignal signal) : IRelationalCopy<OrderState>
 {
+    private readonly string _serviceId = cluster.Value.ServiceId;
+
     public void AddCommands(GrainId grainId, OrderState state, List<NpgsqlBatchCommand> commands)
     {
         // An order that was never placed has nothing to show.
-        if (state.Request is null)
-            return;
-        AddCommands(OrderGrain.ViewOf(grainId.GetGuidKey(), state), state.Payment, commands);
+        if (state.Request is not null)
+        {
+            // After a reactivation the copy's lines are unknown: written once more, which adds nothing.
+            var withLines = state.LinesInCopy != state.Lines;
+            AddCommands(OrderGrain.ViewOf(grainId.GetGuidKey(), state), state.Payment, withLines, commands);
+        }
+        foreach (var message in state.MessagesWithSave)
+            commands.Add(PostgresNotificationOutbox.InsertCommand(_serviceId, message));
     }
 
-    public static void AddCommands(OrderView order, RecordedPayment? payment, List<NpgsqlBatchCommand> commands)
+    public void Committed(GrainId grainId, OrderState state)
+    {
+        state.LinesInCopy = state.Lines;
+        if (state.MessagesWithSave.Count == 0)
+            return;
+        state.MessagesWithSave = [];
+        // The rows are visible now: this silo's dispatcher sends them at once rather than at its next sweep.
+        signal.Raise();
+    }
+
+    private static void AddCommands(OrderView order, RecordedPayment? payment, bool withLines, List<NpgsqlBatchCommand> commands)
     {
         var header = new NpgsqlBatchCommand(
             """
@@ -49,7 +78,7 @@ public sealed class OrderCopy : IRelationalCopy<OrderState>
         commands.Add(header);
 
         // Lines never change once placed, so a copy only adds the missing ones.
-        for (var line = 0; line < order.Lines.Length; line++)
+        for (var line = 0; withLines && line < order.Lines.Length; line++)
         {
             var item = order.Lines[line];
             var command = new NpgsqlBatchCommand(

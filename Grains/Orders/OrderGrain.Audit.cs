@@ -8,11 +8,15 @@ namespace Supporter.Grains.Orders;
 // change concerns (an order can buy at several venues, and each venue reads its own entries).
 public sealed partial class OrderGrain
 {
-    /// <summary>Entries stored with a change whose silo died before appending them are appended now.</summary>
+    /// <summary>
+    /// Entries stored with a change whose silo died before appending them are appended now; so are the purchase
+    /// messages of an order confirmed before its confirmation carried them (<see cref="NotifyPurchaseAsync"/>).
+    /// </summary>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await _audit.FlushAsync();
         await HandOverLegacyRefundsAsync();
+        await NotifyPurchaseAsync();
     }
 
     private void AuditPurchaseConfirmed()

@@ -47,8 +47,6 @@ public sealed partial class OrderGrain
             await SaveAsync();
         }
         await FulfilAsync();
-        // Also after a crash between confirming and queueing the confirmation: the redelivered event gets here.
-        await NotifyPurchaseAsync();
         await RememberPaymentMethodAsync(notice);
         return View();
     }
@@ -162,6 +160,7 @@ public sealed partial class OrderGrain
         }
         var tickets = await Task.WhenAll(minted);
         State.TicketIds = [.. tickets.Select(t => t.TicketId)];
+        await ConfirmPurchaseWithSaveAsync();
         Move(OrderStatus.Confirmed);
         AuditPurchaseConfirmed();
         await SaveAsync();

@@ -4,16 +4,17 @@ using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
 
-// Messages to the buyer. Each is one more step of the flow it belongs to, done after the change it reports was
-// stored and remembered as done only once the outbox took it; the outbox ignores a key it has, so a step repeated
-// after a crash sends nothing twice.
+// Messages to the buyer about the purchase. They go into the outbox with the save that confirms the order, in its
+// transaction (OrderCopy writes them), so they exist exactly when the confirmation does: no round trip of their own,
+// no note afterwards, and no crash can fall between the two. The outbox ignores a key it has.
 public sealed partial class OrderGrain
 {
-    /// <summary>The purchase confirmation with the tickets, and a reminder the day before each show.</summary>
-    private async Task NotifyPurchaseAsync()
+    /// <summary>
+    /// Makes the next save carry the purchase confirmation with the tickets and a reminder the day before each show,
+    /// and mark them as sent (<see cref="OrderState.PurchaseNotified"/>).
+    /// </summary>
+    private async Task ConfirmPurchaseWithSaveAsync()
     {
-        if (State.Status != OrderStatus.Confirmed || State.PurchaseNotified)
-            return;
         var buyer = State.Request!.SupporterId;
         var shows = await ShowInfo.ForAsync(GrainFactory, State.Lines.Select(l => l.ShowtimeId), State.Shows);
         var tickets = State.TicketIds.Select(ticketId =>
@@ -22,18 +23,24 @@ public sealed partial class OrderGrain
             var show = shows[line.ShowtimeId];
             return new TicketSummary(ticketId, line.Name, show.Title, show.StartsAt, show.VenueName);
         }).ToList();
-        await _notifications.EnqueueAsync(new OutboundNotification($"order-{OrderId:N}-confirmed", NotificationTemplate.PurchaseConfirmed,
-            buyer, null, new PurchaseConfirmedData(OrderId, State.Currency ?? "", State.TotalMinor, tickets)));
-        foreach (var show in shows.Values)
-            await _notifications.EnqueueAsync(show.Reminder(buyer));
+        State.MessagesWithSave =
+        [
+            new OutboundNotification($"order-{OrderId:N}-confirmed", NotificationTemplate.PurchaseConfirmed, buyer, null,
+                new PurchaseConfirmedData(OrderId, State.Currency ?? "", State.TotalMinor, tickets)),
+            .. shows.Values.Select(show => show.Reminder(buyer)),
+        ];
         State.PurchaseNotified = true;
-        await NoteAsync();
     }
 
-    /// <summary>Stores a note of the grain's own progress; the order as others see it (and its copy) is unchanged.</summary>
-    private async Task NoteAsync()
+    /// <summary>
+    /// An order confirmed before the confirmation carried its messages, whose silo died before queueing them: they
+    /// are stored now with a note (the order as others see it, and its version, stay as they are).
+    /// </summary>
+    private async Task NotifyPurchaseAsync()
     {
-        await this.WriteOrReloadAsync(_state, "The order");
-        await _audit.FlushAsync();
+        if (State.Status != OrderStatus.Confirmed || State.PurchaseNotified)
+            return;
+        await ConfirmPurchaseWithSaveAsync();
+        await NoteAsync();
     }
 }

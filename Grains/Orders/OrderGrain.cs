@@ -69,7 +69,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
                 await FulfilAsync();
             else if (State.TotalMinor > 0 && await ProceedToPaymentAsync() is var step && step != PaymentStep.Done)
                 return step == PaymentStep.Refused ? PaymentRefused() : PaymentUnavailable();
-            await NotifyPurchaseAsync();
             return new OrderResult(OrderOutcome.Placed, View());
         }
 
@@ -99,7 +98,6 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         {
             // Nothing to pay (free entry): the order is fulfilled at once, the way a paid one is once paid.
             await FulfilAsync();
-            await NotifyPurchaseAsync();
         }
         else if (await ProceedToPaymentAsync() is var step && step != PaymentStep.Done)
         {
@@ -261,7 +259,23 @@ public sealed partial class OrderGrain : Grain, IOrderGrain, IRemindable
         State.Version++;
         State.CopiedVersion = State.Version;
         State.UpdatedAt = _clock.UtcNow;
+        await StoreAsync();
+    }
+
+    /// <summary>Stores a note of the grain's own progress; the order as others see it (and its version) is unchanged.</summary>
+    private Task NoteAsync() => StoreAsync();
+
+    /// <summary>Stores the state as it is, with the messages it carries, then appends its audit entries.</summary>
+    private async Task StoreAsync()
+    {
         await this.WriteOrReloadAsync(_state, "The order");
+        if (State.MessagesWithSave is { Count: > 0 } messages)
+        {
+            // No copy wrote them with the state (the in-memory mode, whose outbox is in this process anyway).
+            State.MessagesWithSave = [];
+            foreach (var message in messages)
+                await _notifications.EnqueueAsync(message);
+        }
         await _audit.FlushAsync();
     }
 

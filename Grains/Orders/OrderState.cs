@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Supporter.Audit;
 using Supporter.Grains.Audit;
+using Supporter.Grains.Notifications;
 using Supporter.Orders;
 
 namespace Supporter.Grains.Orders;
@@ -43,7 +44,11 @@ public sealed class OrderState : IAuditedState
     [Id(18)] public List<RefundRecord> LegacyRefunds { get; set; } = [];
     /// <summary>Retired with <see cref="LegacyRefunds"/>: the refunds grain keeps the provider's figure now.</summary>
     [Id(19)] public long LegacyProviderRefundedMinor { get; set; }
-    /// <summary>The purchase confirmation and show reminders are in the outbox.</summary>
+    /// <summary>
+    /// The purchase confirmation and show reminders are in the outbox: set by the save that confirms the order (which
+    /// writes them, <see cref="MessagesWithSave"/>); false in a confirmed order only if it was confirmed before that and
+    /// its silo died before they were queued, and then its next activation queues them.
+    /// </summary>
     [Id(20)] public bool PurchaseNotified { get; set; }
     /// <summary>The buyer's customer at the provider, when a card is to be saved or a saved one used.</summary>
     [Id(21)] public string? CustomerId { get; set; }
@@ -77,6 +82,19 @@ public sealed class OrderState : IAuditedState
     /// the refunds grain keeps the requests and the progress.
     /// </summary>
     [Id(31)] public List<RefundUpdate> Refunds { get; set; } = [];
+
+    /// <summary>
+    /// Not stored: the lines as this activation's last committed copy wrote them to <c>order_items</c> (set by
+    /// <see cref="OrderCopy"/> once that transaction committed), so saves that leave the lines alone skip them.
+    /// </summary>
+    [NonSerialized] internal ImmutableArray<OrderLine> LinesInCopy;
+
+    /// <summary>
+    /// Not stored: messages for the outbox that the next save writes in its own transaction (<see cref="OrderCopy"/>
+    /// empties this once it committed). A storage without the order's copy (the in-memory mode) leaves them to the
+    /// grain, which queues them after the save.
+    /// </summary>
+    [NonSerialized] internal IReadOnlyList<OutboundNotification> MessagesWithSave = [];
 }
 
 /// <summary>A line's hold as pricing found it: its request id, when it runs out, and whether it counts against a cap.</summary>

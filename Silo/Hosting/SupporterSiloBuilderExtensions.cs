@@ -66,7 +66,8 @@ public static class SupporterSiloBuilderExtensions
         silo.Services.TryAddSingleton<GrainWriteBatcher>();
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Domain, (services, _) => ActivatorUtilities.CreateInstance<CoalescingGrainStorage>(
             services, services.GetRequiredKeyedService<IGrainStorage>(StorageNames.DomainAdoNet)));
-        silo.Services.TryAddSingleton<IRelationalCopy<OrderState>, OrderCopy>();
+        silo.Services.TryAddSingleton<OrderCopy>();
+        silo.Services.TryAddSingleton<IRelationalCopy<OrderState>>(services => services.GetRequiredService<OrderCopy>());
         silo.Services.TryAddSingleton<IRelationalCopy<TicketState>, TicketCopy>();
         // Audit entries a state carries go into the log with it: its trail then has nothing to append after the write.
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ISideRows, AuditEntriesWithState>());

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Supporter.Grains.Infrastructure.Storage;
 using Supporter.Grains.Orders;
@@ -21,6 +22,7 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
     private static readonly ConcurrentDictionary<Guid, OrderView> Latest = new();
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Processed = new();
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Failed = new();
+    private static readonly Dictionary<Guid, List<IReadOnlyList<string>>> Saves = [];
     private static readonly Lock Gate = new();
     private static readonly List<(Guid OrderId, Func<OrderView, bool> Condition, TaskCompletionSource<OrderView> Signal)> Waiters = [];
 
@@ -65,6 +67,23 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
         }
     }
 
+    /// <summary>The tables each committed save of <paramref name="orderId"/>'s copy wrote, a row per statement, oldest first.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> CopiedSaves(Guid orderId)
+    {
+        lock (Gate)
+            return Saves.TryGetValue(orderId, out var saves) ? [.. saves] : [];
+    }
+
+    internal static void Saved(Guid orderId, IReadOnlyList<string> tables)
+    {
+        lock (Gate)
+        {
+            if (!Saves.TryGetValue(orderId, out var saves))
+                Saves[orderId] = saves = [];
+            saves.Add(tables);
+        }
+    }
+
     internal static bool TicketsFail(Guid orderId) => FailingTickets.ContainsKey(orderId);
 
     public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) => real.AddEventAsync(notice, cancellationToken);
@@ -95,18 +114,35 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
         signals.GetOrAdd(eventId, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 }
 
-/// <summary>The real order copy, telling <see cref="OrderProbe"/> about every copy that committed.</summary>
-public sealed class OrderCopyProbe : IRelationalCopy<OrderState>
+/// <summary>
+/// The real order copy, telling <see cref="OrderProbe"/> about every copy that committed and which tables each
+/// committed save wrote (<see cref="OrderProbe.CopiedSaves"/>).
+/// </summary>
+public sealed class OrderCopyProbe(OrderCopy real) : IRelationalCopy<OrderState>
 {
-    private readonly OrderCopy _real = new();
+    private static readonly ConcurrentDictionary<GrainId, IReadOnlyList<string>> Writing = new();
+    private readonly OrderCopy _real = real;
 
-    public void AddCommands(GrainId grainId, OrderState state, List<NpgsqlBatchCommand> commands) => _real.AddCommands(grainId, state, commands);
+    public void AddCommands(GrainId grainId, OrderState state, List<NpgsqlBatchCommand> commands)
+    {
+        var first = commands.Count;
+        _real.AddCommands(grainId, state, commands);
+        // An order grain has one write in flight (it is not reentrant): this is the one Committed will name.
+        Writing[grainId] = [.. commands.Skip(first).Select(c => TableOf(c.CommandText))];
+    }
 
     public void Committed(GrainId grainId, OrderState state)
     {
-        if (state.Request is not null)
-            OrderProbe.Copied(OrderGrain.ViewOf(grainId.GetGuidKey(), state));
+        _real.Committed(grainId, state);
+        if (state.Request is null)
+            return;
+        var orderId = grainId.GetGuidKey();
+        if (Writing.TryRemove(grainId, out var tables))
+            OrderProbe.Saved(orderId, tables);
+        OrderProbe.Copied(OrderGrain.ViewOf(orderId, state));
     }
+
+    private static string TableOf(string sql) => Regex.Match(sql, @"INSERT INTO (\w+)").Groups[1].Value;
 }
 
 /// <summary>The real ticket copy, failing (and with it the ticket's write) for orders <see cref="OrderProbe.FailTickets"/> names.</summary>
