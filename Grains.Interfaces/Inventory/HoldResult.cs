@@ -1,6 +1,6 @@
 namespace Supporter.Inventory;
 
-/// <summary>Outcome of confirming or releasing a hold.</summary>
+/// <summary>Outcome of releasing a hold.</summary>
 [GenerateSerializer, Immutable, Alias("inventory.hold-result")]
 public sealed record HoldResult(
     [property: Id(0)] HoldOutcome Outcome,
@@ -9,14 +9,14 @@ public sealed record HoldResult(
 [GenerateSerializer, Alias("inventory.hold-outcome")]
 public enum HoldOutcome
 {
-    /// <summary>The hold is now confirmed (or released), or already was: retries see this too.</summary>
+    /// <summary>The hold is now released, or already was (or ran out): retries see this too.</summary>
     Done = 0,
     NotFound = 1,
-    /// <summary>The hold ran out before it was confirmed; its tickets went back to the pool.</summary>
+    /// <summary>The hold ran out before it was sold. No longer answered (selling is <see cref="IInventoryPoolGrain.Secure"/>); kept so the numbering stays.</summary>
     Expired = 2,
-    /// <summary>Confirm of a released hold, or release of a confirmed one.</summary>
+    /// <summary>Release of a hold that was sold.</summary>
     Conflict = 3,
-    /// <summary>Confirm while the event is not selling (postponed or cancelled): the hold stays until it expires.</summary>
+    /// <summary>No longer answered (it was the answer to selling while the event was not selling); kept so the numbering stays.</summary>
     NotOnSale = 4,
 }
 

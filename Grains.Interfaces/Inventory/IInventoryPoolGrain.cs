@@ -6,7 +6,8 @@ namespace Supporter.Inventory;
 /// Key: <see cref="PoolKey"/>.
 /// <para>
 /// Supporters reach a pool through their <see cref="ISupporterShowtimeGrain"/>, which checks presale grants and the
-/// per-supporter cap first; holds it counts against the cap are confirmed and released through it as well.
+/// per-supporter cap first; holds it counts against the cap are released through it as well. A hold is sold only
+/// by an order, through <see cref="Secure"/>.
 /// </para>
 /// </summary>
 [Alias("inventory.pool-grain")]
@@ -20,9 +21,6 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     /// The same request id always yields the outcome of its first successful attempt.
     /// </summary>
     Task<ReserveResult> Reserve(ReserveRequest request);
-
-    /// <summary>Turns a live hold into sold tickets. Confirming twice is the same as once.</summary>
-    Task<HoldResult> Confirm(Guid holdId);
 
     /// <summary>
     /// Sells a supporter's hold to their order, checking in the same decision that the hold is theirs and live —

@@ -161,25 +161,6 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
         return new Reserved(hold.HoldId, hold.ExpiresAt, hold.Quantity);
     }
 
-    public async Task<HoldResult> Confirm(Guid holdId)
-    {
-        _commit.ThrowIfBroken();
-        // A postponed or cancelled event sells nothing more; its live holds simply run out.
-        if (State.Settings is { Suspended: true } && State.Holds.TryGetValue(holdId, out var hold) && hold.Status == HoldStatus.Held)
-        {
-            await _commit.WhenDurable();
-            return new HoldResult(HoldOutcome.NotOnSale, hold.ToView());
-        }
-        return await ConfirmHoldAsync(holdId);
-    }
-
-    private Task<HoldResult> ConfirmHoldAsync(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Confirmed, earlier => earlier switch
-    {
-        HoldStatus.Confirmed => HoldOutcome.Done,
-        HoldStatus.Expired => HoldOutcome.Expired,
-        _ => HoldOutcome.Conflict,
-    });
-
     // Releasing a released or expired hold is done: either way its tickets are back in the pool.
     public Task<HoldResult> Release(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Released, ReleasedEarlier);
 

@@ -10,7 +10,10 @@ namespace Supporter.Grains.Orders;
 /// </summary>
 public interface IOrderStore
 {
-    /// <summary>Stores a webhook event under its id; false if it was stored before (a redelivery).</summary>
+    /// <summary>
+    /// Stores a webhook event under its id, completing once its row committed; false if it was stored before (a
+    /// redelivery). A failure to store it is a <see cref="StateUnavailableException"/>: nothing was reported as stored.
+    /// </summary>
     Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default);
 
     /// <summary>The stored event and whether it was acted on; null if it was never stored.</summary>

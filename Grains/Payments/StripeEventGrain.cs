@@ -9,8 +9,9 @@ namespace Supporter.Grains.Payments;
 
 /// <summary>
 /// A Stripe event, acted on at most once to completion. The row in <c>stripe_webhook_events</c> is its state: stored
-/// (uniquely by event id) before the webhook is answered, marked processed once the order took it in. Not reentrant,
-/// so concurrent redeliveries of one event queue here and the later ones find it done.
+/// (uniquely by event id) before the webhook is answered, marked processed once the order took it in; the store
+/// batches both across events. Not reentrant, so concurrent redeliveries of one event queue here and the later ones
+/// find it done.
 /// </summary>
 [GrainType("stripeevent")]
 public sealed partial class StripeEventGrain(IOrderStore store, IOptions<PaymentOptions> options, ILogger<StripeEventGrain> logger)
@@ -24,6 +25,11 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
 
     private bool _processed;
     private bool _processingScheduled;
+    /// <summary>
+    /// The notice this activation stored itself and has not yet acted on: acting on it right after needs no read-back,
+    /// since nobody can have processed a row that did not exist. Every other attempt reads what is stored.
+    /// </summary>
+    private StripeEventNotice? _storedHere;
     /// <summary>The trace id of the webhook request that brought the event, for the audit entries acting on it makes.</summary>
     private string? _traceId;
 
@@ -35,7 +41,8 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
             throw new ArgumentException($"Event {notice.EventId} was sent to the grain of event {EventId}.", nameof(notice));
         if (_processed)
             return;
-        await store.AddEventAsync(notice);
+        if (await store.AddEventAsync(notice))
+            _storedHere = notice;
         _traceId ??= AuditContext.TraceId;
         if (_processingScheduled)
             return;
@@ -52,21 +59,27 @@ public sealed partial class StripeEventGrain(IOrderStore store, IOptions<Payment
     {
         if (_processed)
             return;
-        if (await store.FindEventAsync(EventId) is not { } stored)
-            return;
-        if (stored.Processed)
+        var notice = _storedHere;
+        _storedHere = null;
+        if (notice is null)
         {
-            _processed = true;
-            return;
+            if (await store.FindEventAsync(EventId) is not { } stored)
+                return;
+            if (stored.Processed)
+            {
+                _processed = true;
+                return;
+            }
+            notice = stored.Notice;
         }
         try
         {
-            await ActAsync(stored.Notice);
+            await ActAsync(notice);
         }
         catch (Exception exception)
         {
             var (attempts, delay) = await store.MarkEventFailedAsync(EventId, exception.Message, options.Value.FirstRetryDelay, LongestRetryDelay);
-            LogActFailed(exception, EventId, stored.Notice.Type, attempts, delay);
+            LogActFailed(exception, EventId, notice.Type, attempts, delay);
             return;
         }
         await store.MarkEventProcessedAsync(EventId);

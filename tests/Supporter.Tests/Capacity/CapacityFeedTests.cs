@@ -42,10 +42,10 @@ public sealed class CapacityFeedTests(ApiFixture api)
         var afterHold = await NextFor("VIP", updates.Reader, f => f.Held == 2);
         Assert.Equal((10, 2, 0, 8), (afterHold.Capacity, afterHold.Held, afterHold.Sold, afterHold.Remaining));
 
-        await pool.Confirm(hold.HoldId);
-        var afterConfirm = await NextFor("VIP", updates.Reader, f => f.Sold == 2);
-        Assert.Equal((0, 8), (afterConfirm.Held, afterConfirm.Remaining));
-        Assert.True(afterConfirm.Version > afterHold.Version);
+        Assert.Equal(SecureOutcome.Sold, (await pool.Sell(hold, "fan")).Outcome);
+        var afterSale = await NextFor("VIP", updates.Reader, f => f.Sold == 2);
+        Assert.Equal((0, 8), (afterSale.Held, afterSale.Remaining));
+        Assert.True(afterSale.Version > afterHold.Version);
     }
 
     [Fact]

@@ -12,9 +12,9 @@ namespace Supporter.Tests.Infrastructure;
 
 /// <summary>
 /// The order store as test silos run it: the real PostgreSQL store, with signals when an order's copy reaches a
-/// state (<see cref="OrderCopyProbe"/>) or a webhook event is processed, and a switch that makes an order's ticket
-/// writes fail (<see cref="TicketCopyProbe"/>, as a dying process or an unreachable database would). Process-wide,
-/// so a restarted cluster sees the same instructions.
+/// state (<see cref="OrderCopyProbe"/>) or a webhook event is processed, a count of the events read back, and a
+/// switch that makes an order's ticket writes fail (<see cref="TicketCopyProbe"/>, as a dying process or an
+/// unreachable database would). Process-wide, so a restarted cluster sees the same instructions.
 /// </summary>
 public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
 {
@@ -23,6 +23,7 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Processed = new();
     private static readonly ConcurrentDictionary<string, TaskCompletionSource> Failed = new();
     private static readonly Dictionary<Guid, List<IReadOnlyList<string>>> Saves = [];
+    private static readonly ConcurrentDictionary<string, int> Reads = new();
     private static readonly Lock Gate = new();
     private static readonly List<(Guid OrderId, Func<OrderView, bool> Condition, TaskCompletionSource<OrderView> Signal)> Waiters = [];
 
@@ -52,6 +53,9 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
 
     /// <summary>Completes once an attempt to act on webhook event <paramref name="eventId"/> has failed (and was recorded).</summary>
     public static Task WhenFailed(string eventId) => Signal(Failed, eventId).Task;
+
+    /// <summary>How often webhook event <paramref name="eventId"/> was read back from the queue.</summary>
+    public static int ReadsOf(string eventId) => Reads.GetValueOrDefault(eventId);
 
     /// <summary>An order's copy committed with its state.</summary>
     internal static void Copied(OrderView order)
@@ -88,8 +92,11 @@ public sealed class OrderProbe(PostgresOrderStore real) : IOrderStore
 
     public Task<bool> AddEventAsync(StripeEventNotice notice, CancellationToken cancellationToken = default) => real.AddEventAsync(notice, cancellationToken);
 
-    public Task<(StripeEventNotice Notice, bool Processed)?> FindEventAsync(string eventId, CancellationToken cancellationToken = default) =>
-        real.FindEventAsync(eventId, cancellationToken);
+    public Task<(StripeEventNotice Notice, bool Processed)?> FindEventAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        Reads.AddOrUpdate(eventId, 1, (_, reads) => reads + 1);
+        return real.FindEventAsync(eventId, cancellationToken);
+    }
 
     public async Task MarkEventProcessedAsync(string eventId, CancellationToken cancellationToken = default)
     {

@@ -11,7 +11,7 @@ public sealed class HoldExpiryTests(ClusterFixture fixture)
     private SupporterTestCluster Cluster => fixture.Cluster;
 
     [Fact]
-    public async Task An_expired_hold_returns_its_tickets_and_cannot_be_confirmed()
+    public async Task An_expired_hold_returns_its_tickets_and_cannot_be_sold()
     {
         var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(capacity: 3, ga: 3, hold: HoldDuration));
         var hold = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 3));
@@ -20,9 +20,8 @@ public sealed class HoldExpiryTests(ClusterFixture fixture)
         Cluster.Clock.SetUtcNow(hold.ExpiresAt);
 
         Assert.Equal((0, 3), await HeldAndRemaining(pool));
-        var confirm = await pool.Confirm(hold.HoldId);
-        Assert.Equal(HoldOutcome.Expired, confirm.Outcome);
-        Assert.Equal(HoldStatus.Expired, confirm.Hold!.Status);
+        Assert.Equal(new SecureResult(SecureOutcome.Gone, null), await pool.Sell(hold, "fan-a"));
+        Assert.Equal(HoldStatus.Expired, (await pool.GetHold(hold.HoldId))!.Status);
         Assert.IsType<Reserved>(await pool.TryReserve("c", "fan-c", 3));
     }
 
@@ -34,15 +33,15 @@ public sealed class HoldExpiryTests(ClusterFixture fixture)
 
         Cluster.Clock.SetUtcNow(hold.ExpiresAt.AddTicks(-1));
 
-        Assert.Equal(HoldOutcome.Done, (await pool.Confirm(hold.HoldId)).Outcome);
+        Assert.Equal(new SecureResult(SecureOutcome.Sold, hold.HoldId), await pool.Sell(hold, "fan-a"));
     }
 
     [Fact]
-    public async Task A_confirmed_hold_does_not_expire()
+    public async Task A_sold_hold_does_not_expire()
     {
         var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(hold: HoldDuration));
         var hold = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 2));
-        await pool.Confirm(hold.HoldId);
+        Assert.Equal(SecureOutcome.Sold, (await pool.Sell(hold, "fan-a")).Outcome);
 
         Cluster.Clock.Advance(HoldDuration * 3);
 

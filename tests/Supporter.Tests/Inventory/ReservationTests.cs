@@ -105,19 +105,21 @@ public sealed class ReservationTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Confirm_and_release_are_idempotent_and_exclusive()
+    public async Task Selling_and_releasing_are_idempotent_and_exclusive()
     {
         var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition());
         var a = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan", 3));
         var b = Assert.IsType<Reserved>(await pool.TryReserve("b", "fan", 4));
 
-        Assert.Equal(HoldOutcome.Done, (await pool.Confirm(a.HoldId)).Outcome);
-        Assert.Equal(HoldOutcome.Done, (await pool.Confirm(a.HoldId)).Outcome);
+        Assert.Equal(new SecureResult(SecureOutcome.Sold, a.HoldId), await pool.Sell(a, "fan", "order-a"));
+        Assert.Equal(new SecureResult(SecureOutcome.Sold, a.HoldId), await pool.Sell(a, "fan", "order-a"));
+        Assert.Equal(new SecureResult(SecureOutcome.NotYours, null), await pool.Sell(a, "fan", "order-other"));
         Assert.Equal(HoldOutcome.Conflict, (await pool.Release(a.HoldId)).Outcome);
+        Assert.Equal(new SecureResult(SecureOutcome.NotYours, null), await pool.Sell(b, "someone-else", "order-b"));
         Assert.Equal(HoldOutcome.Done, (await pool.Release(b.HoldId)).Outcome);
         Assert.Equal(HoldOutcome.Done, (await pool.Release(b.HoldId)).Outcome);
-        Assert.Equal(HoldOutcome.Conflict, (await pool.Confirm(b.HoldId)).Outcome);
-        Assert.Equal(HoldOutcome.NotFound, (await pool.Confirm(Guid.NewGuid())).Outcome);
+        Assert.Equal(new SecureResult(SecureOutcome.Gone, null), await pool.Sell(b, "fan", "order-b"));
+        Assert.Equal(HoldOutcome.NotFound, (await pool.Release(Guid.NewGuid())).Outcome);
 
         var figures = await pool.GetFigures();
         Assert.Equal((0, 3, 97), (figures.Held, figures.Sold, figures.Remaining));
