@@ -29,15 +29,13 @@ public interface IInventoryPoolGrain : IGrainWithStringKey
     /// </summary>
     Task<SecureResult> Secure(SecureHold request);
 
-    /// <summary>Gives a live hold's tickets back to the pool. Releasing twice is the same as once.</summary>
-    Task<HoldResult> Release(Guid holdId);
-
     /// <summary>
-    /// <see cref="Release"/> of a hold that must be <paramref name="supporterId"/>'s, checked in the same decision:
-    /// anyone else's hold (or none) is <see cref="HoldOutcome.NotFound"/> and stays as it is. One call where asking
-    /// for the hold first and then releasing it took two.
+    /// Gives a live hold's tickets back to the pool; releasing twice is the same as once. The hold must be
+    /// <paramref name="supporterId"/>'s, checked in the same decision: anyone else's hold (or none) is
+    /// <see cref="HoldOutcome.NotFound"/> and stays as it is. One call where asking for the hold first and then
+    /// releasing it took two.
     /// </summary>
-    Task<HoldResult> ReleaseOwn(Guid holdId, string supporterId);
+    Task<HoldResult> Release(Guid holdId, string supporterId);
 
     /// <summary>Current durable figures of the pool.</summary>
     Task<PoolFigures> GetFigures();

@@ -162,9 +162,7 @@ public sealed partial class InventoryPoolGrain : Grain, IInventoryPoolGrain, IRe
     }
 
     // Releasing a released or expired hold is done: either way its tickets are back in the pool.
-    public Task<HoldResult> Release(Guid holdId) => ResolveHoldAsync(holdId, HoldStatus.Released, ReleasedEarlier);
-
-    public Task<HoldResult> ReleaseOwn(Guid holdId, string supporterId) =>
+    public Task<HoldResult> Release(Guid holdId, string supporterId) =>
         ResolveHoldAsync(holdId, HoldStatus.Released, ReleasedEarlier, owner: supporterId);
 
     private static HoldOutcome ReleasedEarlier(HoldStatus earlier) =>

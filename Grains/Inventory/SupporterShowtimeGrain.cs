@@ -84,7 +84,7 @@ public sealed partial class SupporterShowtimeGrain(
     public async Task<HoldResult> Release(string ticketType, Guid holdId)
     {
         // The pool checks that the hold is this supporter's in the same decision that releases it.
-        var result = await Pool(ticketType).ReleaseOwn(holdId, SupporterId);
+        var result = await Pool(ticketType).Release(holdId, SupporterId);
         if (result.Hold is not { } hold)
             return result;
         if (result.Outcome == HoldOutcome.Done)

@@ -136,7 +136,7 @@ public static class PoolRun
                 if (churn == Churn.Off)
                     continue;
                 before = Stopwatch.GetTimestamp();
-                var released = supporter is null ? await pool.Release(reserved.HoldId) : await supporter.Release(TicketType, reserved.HoldId);
+                var released = supporter is null ? await pool.Release(reserved.HoldId, $"{supporterId}-{requestId}") : await supporter.Release(TicketType, reserved.HoldId);
                 after = Stopwatch.GetTimestamp();
                 if (released.Outcome != HoldOutcome.Done)
                     throw new BenchmarkFailure($"Release({reserved.HoldId}) answered {released.Outcome}; every release must be Done.");

@@ -80,7 +80,7 @@ public sealed class HoldExpiryTests(ClusterFixture fixture)
     {
         var (showtimeId, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition(hold: HoldDuration));
         var first = Assert.IsType<Reserved>(await pool.TryReserve("again", "fan", 1));
-        await pool.Release(first.HoldId);
+        await pool.Release(first.HoldId, "fan");
 
         Cluster.Clock.Advance(TimeSpan.FromMinutes(30));
         Assert.Equal(first.HoldId, Assert.IsType<Reserved>(await pool.TryReserve("again", "fan", 1)).HoldId);

@@ -55,7 +55,7 @@ public sealed class ReservationTests(ClusterFixture fixture)
         var first = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-a", 2));
         Assert.IsType<SoldOut>(await pool.TryReserve("b", "fan-b", 1));
 
-        await pool.Release(first.HoldId);
+        await pool.Release(first.HoldId, "fan-a");
 
         Assert.IsType<SoldOut>(await pool.TryReserve("b", "fan-b", 1));
         Assert.IsType<Reserved>(await pool.TryReserve("c", "fan-c", 1));
@@ -91,16 +91,16 @@ public sealed class ReservationTests(ClusterFixture fixture)
         var (_, pool) = await TestShowtimes.CreateAsync(Cluster.Client, TestShowtimes.Definition());
         var mine = Assert.IsType<Reserved>(await pool.TryReserve("a", "fan-1", 3));
 
-        var byAnother = await pool.ReleaseOwn(mine.HoldId, "fan-2");
-        var unknown = await pool.ReleaseOwn(Guid.NewGuid(), "fan-1");
+        var byAnother = await pool.Release(mine.HoldId, "fan-2");
+        var unknown = await pool.Release(Guid.NewGuid(), "fan-1");
 
         Assert.Equal((HoldOutcome.NotFound, null), (byAnother.Outcome, byAnother.Hold));
         Assert.Equal(HoldOutcome.NotFound, unknown.Outcome);
         Assert.Equal(3, (await pool.GetFigures()).Held);
-        var released = await pool.ReleaseOwn(mine.HoldId, "fan-1");
+        var released = await pool.Release(mine.HoldId, "fan-1");
         Assert.Equal((HoldOutcome.Done, HoldStatus.Released, "a"), (released.Outcome, released.Hold!.Status, released.Hold.RequestId));
-        Assert.Equal(HoldOutcome.Done, (await pool.ReleaseOwn(mine.HoldId, "fan-1")).Outcome);
-        Assert.Equal(HoldOutcome.NotFound, (await pool.ReleaseOwn(mine.HoldId, "fan-2")).Outcome);
+        Assert.Equal(HoldOutcome.Done, (await pool.Release(mine.HoldId, "fan-1")).Outcome);
+        Assert.Equal(HoldOutcome.NotFound, (await pool.Release(mine.HoldId, "fan-2")).Outcome);
         Assert.Equal(0, (await pool.GetFigures()).Held);
     }
 
@@ -114,12 +114,12 @@ public sealed class ReservationTests(ClusterFixture fixture)
         Assert.Equal(new SecureResult(SecureOutcome.Sold, a.HoldId), await pool.Sell(a, "fan", "order-a"));
         Assert.Equal(new SecureResult(SecureOutcome.Sold, a.HoldId), await pool.Sell(a, "fan", "order-a"));
         Assert.Equal(new SecureResult(SecureOutcome.NotYours, null), await pool.Sell(a, "fan", "order-other"));
-        Assert.Equal(HoldOutcome.Conflict, (await pool.Release(a.HoldId)).Outcome);
+        Assert.Equal(HoldOutcome.Conflict, (await pool.Release(a.HoldId, "fan")).Outcome);
         Assert.Equal(new SecureResult(SecureOutcome.NotYours, null), await pool.Sell(b, "someone-else", "order-b"));
-        Assert.Equal(HoldOutcome.Done, (await pool.Release(b.HoldId)).Outcome);
-        Assert.Equal(HoldOutcome.Done, (await pool.Release(b.HoldId)).Outcome);
+        Assert.Equal(HoldOutcome.Done, (await pool.Release(b.HoldId, "fan")).Outcome);
+        Assert.Equal(HoldOutcome.Done, (await pool.Release(b.HoldId, "fan")).Outcome);
         Assert.Equal(new SecureResult(SecureOutcome.Gone, null), await pool.Sell(b, "fan", "order-b"));
-        Assert.Equal(HoldOutcome.NotFound, (await pool.Release(Guid.NewGuid())).Outcome);
+        Assert.Equal(HoldOutcome.NotFound, (await pool.Release(Guid.NewGuid(), "fan")).Outcome);
 
         var figures = await pool.GetFigures();
         Assert.Equal((0, 3, 97), (figures.Held, figures.Sold, figures.Remaining));
