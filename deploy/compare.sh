@@ -5,7 +5,7 @@
 #
 #   deploy/compare.sh holds|purchase [rounds, default 5] [seconds per round, default 10]
 #
-# Needs the system running (flock /tmp/supporter-run-local.lock deploy/run-local.sh, same SUPPORTER_PG_PORT) and the
+# Needs the system running (flock -o /tmp/supporter-run-local.lock deploy/run-local.sh, same SUPPORTER_PG_PORT) and the
 # Release build (deploy/test.sh or dotnet build -c Release). Starts the baseline itself on 127.0.0.1:5180.
 # Each round gets a fresh million-seat showtime without a per-supporter cap (the same id on both sides).
 # holds: SUPPORTERS (256) closed-loop supporters each take a hold of 1-4 and give it back (the project bounds what one
