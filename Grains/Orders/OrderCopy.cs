@@ -13,8 +13,9 @@ namespace Supporter.Grains.Orders;
 /// same transaction as the order's state. Rows never go backwards: the order row keeps the newest version, lines
 /// are only ever added, a payment's status follows the refunds, a refund only moves on from <c>requested</c>.
 /// <para>
-/// Lines are written by the first save that commits them and not again while they stay the same, so most saves
-/// write one <c>orders</c> row (plus the payment and refunds once there are any).
+/// Lines, the payment and each refund are written by the first save that commits them and again only when they
+/// change, so most saves write the <c>orders</c> row alone. After a reactivation the first save writes them all once
+/// more, which changes nothing.
 /// </para>
 /// <para>
 /// The buyer's messages a save carries (<see cref="OrderState.MessagesWithSave"/>: the purchase confirmation and
@@ -33,7 +34,10 @@ public sealed class OrderCopy(IOptions<ClusterOptions> cluster, NotificationSign
         {
             // After a reactivation the copy's lines are unknown: written once more, which adds nothing.
             var withLines = state.LinesInCopy != state.Lines;
-            AddCommands(OrderGrain.ViewOf(grainId.GetGuidKey(), state), state.Payment, withLines, commands);
+            var payment = PaymentRow(state) != state.PaymentInCopy ? state.Payment : null;
+            var refunds = state.Refunds.Select(r => r.Refund)
+                .Where(r => state.RefundsInCopy is null || !state.RefundsInCopy.TryGetValue(r.RefundId, out var copied) || copied != r);
+            AddCommands(OrderGrain.ViewOf(grainId.GetGuidKey(), state), payment, withLines, refunds, commands);
         }
         foreach (var message in state.MessagesWithSave)
             commands.Add(PostgresNotificationOutbox.InsertCommand(_serviceId, message));
@@ -42,6 +46,8 @@ public sealed class OrderCopy(IOptions<ClusterOptions> cluster, NotificationSign
     public void Committed(GrainId grainId, OrderState state)
     {
         state.LinesInCopy = state.Lines;
+        state.PaymentInCopy = PaymentRow(state);
+        state.RefundsInCopy = state.Refunds.ToDictionary(r => r.Refund.RefundId, r => r.Refund);
         if (state.MessagesWithSave.Count == 0)
             return;
         state.MessagesWithSave = [];
@@ -49,7 +55,15 @@ public sealed class OrderCopy(IOptions<ClusterOptions> cluster, NotificationSign
         signal.Raise();
     }
 
-    private static void AddCommands(OrderView order, RecordedPayment? payment, bool withLines, List<NpgsqlBatchCommand> commands)
+    /// <summary>The payment's row as the copy writes it: its status follows the refunds.</summary>
+    private static (string IntentId, string Status)? PaymentRow(OrderState state) =>
+        state.Payment is { } payment ? (payment.IntentId, PaymentStatus(state.RefundedMinor, payment.AmountMinor)) : null;
+
+    private static string PaymentStatus(long refundedMinor, long paidMinor) =>
+        refundedMinor == 0 ? "succeeded" : refundedMinor >= paidMinor ? "refunded" : "partially_refunded";
+
+    private static void AddCommands(OrderView order, RecordedPayment? payment, bool withLines, IEnumerable<RefundView> refunds,
+        List<NpgsqlBatchCommand> commands)
     {
         var header = new NpgsqlBatchCommand(
             """
@@ -113,11 +127,11 @@ public sealed class OrderCopy(IOptions<ClusterOptions> cluster, NotificationSign
             p.AddWithValue("order_id", order.OrderId);
             p.AddWithValue("amount_minor", payment.AmountMinor);
             p.AddWithValue("currency", payment.Currency);
-            p.AddWithValue("status", order.RefundedMinor == 0 ? "succeeded" : order.RefundedMinor >= payment.AmountMinor ? "refunded" : "partially_refunded");
+            p.AddWithValue("status", PaymentStatus(order.RefundedMinor, payment.AmountMinor));
             p.Add(Instant("received_at", payment.ReceivedAt));
             commands.Add(command);
         }
-        foreach (var refund in order.Refunds)
+        foreach (var refund in refunds)
             commands.Add(RefundCommand(order, refund));
     }
 

@@ -89,6 +89,12 @@ public sealed class OrderState : IAuditedState
     /// </summary>
     [NonSerialized] internal ImmutableArray<OrderLine> LinesInCopy;
 
+    /// <summary>Not stored: the <c>payments</c> row (intent and status) as this activation's last committed copy wrote it.</summary>
+    [NonSerialized] internal (string IntentId, string Status)? PaymentInCopy;
+
+    /// <summary>Not stored: each refund as this activation's last committed copy wrote it to <c>refunds</c>.</summary>
+    [NonSerialized] internal Dictionary<Guid, RefundView>? RefundsInCopy;
+
     /// <summary>
     /// Not stored: messages for the outbox that the next save writes in its own transaction (<see cref="OrderCopy"/>
     /// empties this once it committed). A storage without the order's copy (the in-memory mode) leaves them to the
