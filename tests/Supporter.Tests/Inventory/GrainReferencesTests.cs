@@ -1,11 +1,10 @@
 using Orleans.Runtime;
-using Supporter.Api.Infrastructure;
 using Supporter.Inventory;
 using Supporter.Tests.Infrastructure;
 
 namespace Supporter.Tests.Inventory;
 
-/// <summary>The Api's shortcut to a supporter's grain reaches the very grain <c>GetGrain</c> names.</summary>
+/// <summary>The shortcut to a supporter's grain and to a pool reaches the very grain <c>GetGrain</c> names.</summary>
 [Collection(ClusterCollection.Name)]
 public sealed class GrainReferencesTests(ClusterFixture fixture)
 {
@@ -24,5 +23,10 @@ public sealed class GrainReferencesTests(ClusterFixture fixture)
         Assert.Equal(client.GetGrain<ISupporterShowtimeGrain>(showtime, "another-fan").GetGrainId(), again.GetGrainId());
         var retried = Assert.IsType<Reserved>(await client.GetGrain<ISupporterShowtimeGrain>(showtime, fan).Hold(new SupporterHoldRequest("req-1", "GA", 2)));
         Assert.Equal(held.HoldId, retried.HoldId);
+
+        var key = PoolKey.Format(showtime, "GA");
+        var pool = GrainReferences<IInventoryPoolGrain>.Get(client, key);
+        Assert.Equal(client.GetGrain<IInventoryPoolGrain>(key).GetGrainId(), pool.GetGrainId());
+        Assert.Equal(2, (await pool.GetFigures()).Held);
     }
 }
